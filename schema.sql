@@ -1,0 +1,102 @@
+-- The claimtrail workspace schema: the one source of it.
+--
+-- Each "-- migration N:" section below is applied once, in order, inside one
+-- transaction, and `PRAGMA user_version` records the last one applied. Never edit
+-- or remove a migration that has shipped; append a new one.
+--
+-- Conventions: ids are INTEGER PRIMARY KEYs shown to users with a type letter
+-- (D1, C1); hashes are lowercase hex SHA-256; times are RFC 3339 UTC text;
+-- character offsets count Unicode scalar values, end exclusive.
+
+-- migration 1: articles, their texts, anchored claims, the audit log
+
+-- Text derived from stored bytes (decoded, later extracted from HTML or PDF).
+-- The text itself is a blob named by `sha256`.
+CREATE TABLE texts (
+    id                INTEGER PRIMARY KEY,
+    sha256            TEXT NOT NULL,
+    chars             INTEGER NOT NULL,
+    extractor         TEXT NOT NULL,
+    extractor_version TEXT NOT NULL,
+    UNIQUE (sha256, extractor, extractor_version)
+);
+
+-- An article whose claims are logged. Its bytes are a blob named by `sha256`.
+CREATE TABLE documents (
+    id         INTEGER PRIMARY KEY,
+    origin     TEXT NOT NULL,          -- the path or URL it was taken from
+    title      TEXT NOT NULL,
+    publisher  TEXT,
+    url        TEXT,
+    published  TEXT,
+    sha256     TEXT NOT NULL,
+    size       INTEGER NOT NULL,
+    encoding   TEXT NOT NULL,
+    text_id    INTEGER NOT NULL REFERENCES texts(id),
+    added_at   TEXT NOT NULL,
+    added_by   TEXT NOT NULL
+);
+
+CREATE TABLE claims (
+    id          INTEGER PRIMARY KEY,
+    text        TEXT NOT NULL,
+    doc_id      INTEGER REFERENCES documents(id),
+    -- W3C TextQuoteSelector and TextPositionSelector in the document's text;
+    -- all NULL for a claim logged without an article.
+    exact       TEXT,
+    prefix      TEXT,
+    suffix      TEXT,
+    start       INTEGER,
+    "end"       INTEGER,
+    status      TEXT NOT NULL DEFAULT 'unverified' CHECK (status IN
+                ('unverified', 'in-review', 'verified', 'disputed', 'false',
+                 'misleading', 'unverifiable')),
+    created_at  TEXT NOT NULL,
+    created_by  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL,
+    updated_by  TEXT NOT NULL,
+    CHECK ((doc_id IS NULL) = (exact IS NULL)),
+    CHECK (start IS NULL OR (start >= 0 AND "end" >= start))
+);
+
+CREATE TABLE claim_tags (
+    claim_id INTEGER NOT NULL REFERENCES claims(id),
+    tag      TEXT NOT NULL,
+    PRIMARY KEY (claim_id, tag)
+) WITHOUT ROWID;
+
+-- The audit log: append-only and hash-chained (see src/audit.rs for the exact
+-- construction). `payload` holds the canonical JSON bytes that were hashed; the
+-- other columns repeat its fields so they can be queried.
+CREATE TABLE events (
+    seq       INTEGER PRIMARY KEY,
+    at        TEXT NOT NULL,
+    actor     TEXT NOT NULL,
+    action    TEXT NOT NULL,
+    subject   TEXT NOT NULL,
+    payload   BLOB NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash      TEXT NOT NULL UNIQUE
+);
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only: events cannot be changed');
+END;
+
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only: events cannot be deleted');
+END;
+
+-- migration 2: workspace settings and the indexes behind list filters and history
+
+CREATE TABLE config (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE INDEX claims_by_doc ON claims (doc_id, start);
+CREATE INDEX claims_by_status ON claims (status);
+CREATE INDEX claim_tags_by_tag ON claim_tags (tag, claim_id);
+CREATE INDEX events_by_subject ON events (subject, seq);

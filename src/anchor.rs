@@ -1,0 +1,557 @@
+//! Anchoring quotes in a text with W3C Web Annotation selectors.
+//!
+//! A claim (and later an evidence quote) points at the words it came from with a
+//! TextQuoteSelector (`exact`, `prefix`, `suffix`) and a TextPositionSelector
+//! (`start`, `end`). Offsets count Unicode scalar values (Rust `char`s), end
+//! exclusive, in the text as stored. Matching goes exact first, then on a normalised
+//! form of both sides (whitespace runs, curly quotes, dashes, non-breaking and
+//! zero-width spaces, soft hyphens, ligatures), so a quote pasted from a browser or a
+//! PDF viewer still finds its words. A quote that is not there is never matched to a
+//! look-alike: the error carries the closest passage and its score so the checker
+//! can correct the quote.
+
+use serde::Serialize;
+
+/// How much context the quote selector keeps on each side.
+pub const CONTEXT_CHARS: usize = 32;
+
+/// Where a quote sits: the W3C TextQuoteSelector and TextPositionSelector in one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Anchor {
+    pub exact: String,
+    pub prefix: String,
+    pub suffix: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Method {
+    /// The quote's characters appear verbatim.
+    Exact,
+    /// They appear once whitespace, quote marks, dashes and the like are normalised.
+    Normalized,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchored {
+    pub anchor: Anchor,
+    pub method: Method,
+}
+
+/// The best approximate match for a quote that was not found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NearMatch {
+    pub passage: String,
+    pub start: usize,
+    pub end: usize,
+    /// 1 − edit distance / quote length, in [0, 1].
+    pub score: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AnchorError {
+    #[error("the quote is empty")]
+    Empty,
+    #[error("{}", not_found_message(.quote, .closest.as_ref()))]
+    NotFound {
+        quote: String,
+        closest: Option<NearMatch>,
+    },
+    #[error("{}", ambiguous_message(.quote, .places))]
+    Ambiguous { quote: String, places: Vec<Anchor> },
+    #[error("--occurrence {asked} asked for, but the quote \"{}\" occurs {count} time{}", clip(.quote, 60), if *.count == 1 { "" } else { "s" })]
+    NoSuchOccurrence {
+        quote: String,
+        asked: usize,
+        count: usize,
+    },
+}
+
+fn not_found_message(quote: &str, closest: Option<&NearMatch>) -> String {
+    let mut msg = format!("quote not found: \"{}\"", clip(quote, 80));
+    if let Some(near) = closest {
+        msg.push_str(&format!(
+            "\n  closest passage (characters {}–{}, score {:.2}): \"{}\"",
+            near.start,
+            near.end,
+            near.score,
+            clip(&near.passage, 120)
+        ));
+    }
+    msg
+}
+
+fn ambiguous_message(quote: &str, places: &[Anchor]) -> String {
+    let mut msg = format!(
+        "the quote \"{}\" occurs {} times; pass --occurrence N to choose one:",
+        clip(quote, 60),
+        places.len()
+    );
+    const SHOWN: usize = 10;
+    for (i, a) in places.iter().enumerate().take(SHOWN) {
+        msg.push_str(&format!("\n  {}: {}", i + 1, in_context(a)));
+    }
+    if places.len() > SHOWN {
+        msg.push_str(&format!("\n  … and {} more", places.len() - SHOWN));
+    }
+    msg
+}
+
+/// `…prefix [exact] suffix…` on one line, as `claim show` prints an anchor.
+pub fn in_context(a: &Anchor) -> String {
+    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lead = if a.prefix.trim().is_empty() {
+        ""
+    } else {
+        "…"
+    };
+    let tail = if a.suffix.trim().is_empty() {
+        ""
+    } else {
+        "…"
+    };
+    let pre = flat(&a.prefix);
+    let suf = flat(&a.suffix);
+    let sep_pre = if a.prefix.ends_with(char::is_whitespace) {
+        " "
+    } else {
+        ""
+    };
+    let sep_suf = if a.suffix.starts_with(char::is_whitespace) {
+        " "
+    } else {
+        ""
+    };
+    format!(
+        "{lead}{pre}{sep_pre}[{}]{sep_suf}{suf}{tail}",
+        flat(&a.exact)
+    )
+}
+
+/// Shortens `s` to at most `max` characters, marking the cut with `…`.
+pub fn clip(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// A text prepared for anchoring many quotes: character offsets are found through a
+/// sparse table rather than by recounting from the start, and the normalised form
+/// is built once, on first need.
+pub struct Text<'a> {
+    text: &'a str,
+    /// Byte offset of every `STRIDE`-th character.
+    checkpoints: Vec<usize>,
+    chars: usize,
+    normalized: std::cell::OnceCell<Normalized>,
+}
+
+const STRIDE: usize = 256;
+
+struct Normalized {
+    text: String,
+    /// For each byte of `text`, the index of the original character it came from.
+    origin: Vec<u32>,
+}
+
+impl<'a> Text<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut checkpoints = Vec::with_capacity(text.len() / STRIDE + 1);
+        let mut chars = 0;
+        for (i, (b, _)) in text.char_indices().enumerate() {
+            if i % STRIDE == 0 {
+                checkpoints.push(b);
+            }
+            chars = i + 1;
+        }
+        Text {
+            text,
+            checkpoints,
+            chars,
+            normalized: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn as_str(&self) -> &'a str {
+        self.text
+    }
+
+    /// Length in characters.
+    pub fn chars(&self) -> usize {
+        self.chars
+    }
+
+    fn byte_of_char(&self, c: usize) -> usize {
+        if c >= self.chars {
+            return self.text.len();
+        }
+        let base = self.checkpoints[c / STRIDE];
+        let skip = c % STRIDE;
+        self.text[base..]
+            .char_indices()
+            .nth(skip)
+            .map_or(self.text.len(), |(b, _)| base + b)
+    }
+
+    fn char_of_byte(&self, b: usize) -> usize {
+        let k = self
+            .checkpoints
+            .partition_point(|&cb| cb <= b)
+            .saturating_sub(1);
+        let base = self.checkpoints.get(k).copied().unwrap_or(0);
+        k * STRIDE + self.text[base..b].chars().count()
+    }
+
+    /// The selectors for characters `start..end`.
+    pub fn anchor_at(&self, start: usize, end: usize) -> Anchor {
+        let (bs, be) = (self.byte_of_char(start), self.byte_of_char(end));
+        let pb = self.byte_of_char(start.saturating_sub(CONTEXT_CHARS));
+        let sb = self.byte_of_char(end + CONTEXT_CHARS);
+        Anchor {
+            exact: self.text[bs..be].to_string(),
+            prefix: self.text[pb..bs].to_string(),
+            suffix: self.text[be..sb].to_string(),
+            start,
+            end,
+        }
+    }
+
+    /// Anchors `quote`, exactly if it can, else after normalising.
+    /// `occurrence` (1-based) picks one of several matches.
+    pub fn anchor(&self, quote: &str, occurrence: Option<usize>) -> Result<Anchored, AnchorError> {
+        if quote.trim().is_empty() {
+            return Err(AnchorError::Empty);
+        }
+        let exact: Vec<(usize, usize)> = find_all(self.text, quote)
+            .into_iter()
+            .map(|b| {
+                let s = self.char_of_byte(b);
+                (s, s + quote.chars().count())
+            })
+            .collect();
+        if !exact.is_empty() {
+            return self.choose(quote, &exact, occurrence, Method::Exact);
+        }
+        let nq = normalize(quote).text;
+        let nq = nq.trim();
+        if nq.is_empty() {
+            return Err(AnchorError::Empty);
+        }
+        let norm = self.normalized();
+        let spans: Vec<(usize, usize)> = find_all(&norm.text, nq)
+            .into_iter()
+            .map(|b| {
+                let start = norm.origin[b] as usize;
+                let end = norm.origin[b + nq.len() - 1] as usize + 1;
+                (start, end)
+            })
+            .collect();
+        if !spans.is_empty() {
+            return self.choose(quote, &spans, occurrence, Method::Normalized);
+        }
+        Err(AnchorError::NotFound {
+            quote: quote.to_string(),
+            closest: self.closest(nq),
+        })
+    }
+
+    fn choose(
+        &self,
+        quote: &str,
+        spans: &[(usize, usize)],
+        occurrence: Option<usize>,
+        method: Method,
+    ) -> Result<Anchored, AnchorError> {
+        let pick = match occurrence {
+            None if spans.len() == 1 => 0,
+            None => {
+                return Err(AnchorError::Ambiguous {
+                    quote: quote.to_string(),
+                    places: spans.iter().map(|&(s, e)| self.anchor_at(s, e)).collect(),
+                })
+            }
+            Some(n) if n >= 1 && n <= spans.len() => n - 1,
+            Some(n) => {
+                return Err(AnchorError::NoSuchOccurrence {
+                    quote: quote.to_string(),
+                    asked: n,
+                    count: spans.len(),
+                })
+            }
+        };
+        let (s, e) = spans[pick];
+        Ok(Anchored {
+            anchor: self.anchor_at(s, e),
+            method,
+        })
+    }
+
+    fn normalized(&self) -> &Normalized {
+        self.normalized.get_or_init(|| normalize(self.text))
+    }
+
+    /// The passage of the (normalised) text nearest to `nq` by edit distance.
+    fn closest(&self, nq: &str) -> Option<NearMatch> {
+        let norm = self.normalized();
+        let (dist, bs, be) = best_substring(&norm.text, nq)?;
+        if be <= bs {
+            return None;
+        }
+        let start = norm.origin[bs] as usize;
+        let end = norm.origin[be - 1] as usize + 1;
+        let passage = self.anchor_at(start, end).exact;
+        let len = nq.chars().count().max(1);
+        Some(NearMatch {
+            passage,
+            start,
+            end,
+            score: (1.0 - dist as f64 / len as f64).max(0.0),
+        })
+    }
+}
+
+/// Anchors `quote` in `text` (see [`Text::anchor`]).
+pub fn anchor(text: &str, quote: &str, occurrence: Option<usize>) -> Result<Anchored, AnchorError> {
+    Text::new(text).anchor(quote, occurrence)
+}
+
+/// Byte offsets of every occurrence of `needle`, overlapping ones included.
+fn find_all(haystack: &str, needle: &str) -> Vec<usize> {
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = haystack[from..].find(needle) {
+        let at = from + i;
+        found.push(at);
+        let step = haystack[at..].chars().next().map_or(1, char::len_utf8);
+        from = at + step;
+    }
+    found
+}
+
+/// The normalised form used for the second matching pass: what two copies of the
+/// same words look like once typography and layout are set aside.
+fn normalize(text: &str) -> Normalized {
+    let mut out = String::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(text.len());
+    let mut in_space = false;
+    let push = |out: &mut String, origin: &mut Vec<u32>, s: &str, i: usize| {
+        out.push_str(s);
+        origin.extend(std::iter::repeat_n(i as u32, s.len()));
+    };
+    for (i, c) in text.chars().enumerate() {
+        if is_invisible(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            if !in_space {
+                push(&mut out, &mut origin, " ", i);
+                in_space = true;
+            }
+            continue;
+        }
+        in_space = false;
+        let mut buf = [0u8; 4];
+        let s: &str = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '`' | '\u{00B4}' => {
+                "'"
+            }
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+            | '\u{00BB}' => "\"",
+            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => "-",
+            '\u{2026}' => "...",
+            '\u{FB00}' => "ff",
+            '\u{FB01}' => "fi",
+            '\u{FB02}' => "fl",
+            '\u{FB03}' => "ffi",
+            '\u{FB04}' => "ffl",
+            '\u{FB05}' | '\u{FB06}' => "st",
+            _ => c.encode_utf8(&mut buf),
+        };
+        push(&mut out, &mut origin, s, i);
+    }
+    Normalized { text: out, origin }
+}
+
+/// Characters that change how text looks or breaks but not what it says.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}'
+    )
+}
+
+/// Sellers' algorithm: the substring of `text` with the least edit distance to
+/// `pattern`, as (distance, start byte, end byte). O(len(text) × len(pattern)).
+fn best_substring(text: &str, pattern: &str) -> Option<(usize, usize, usize)> {
+    let p: Vec<char> = pattern.chars().collect();
+    if p.is_empty() || text.is_empty() {
+        return None;
+    }
+    let m = p.len();
+    // cost[j]: distance of p[..j] ending at the current text position;
+    // from[j]: the byte where that alignment starts.
+    let mut cost: Vec<usize> = (0..=m).collect();
+    let mut from: Vec<usize> = vec![0; m + 1];
+    let mut best = (usize::MAX, 0, 0);
+    for (b, c) in text.char_indices() {
+        let next_b = b + c.len_utf8();
+        let (mut diag_cost, mut diag_from) = (cost[0], from[0]);
+        cost[0] = 0;
+        from[0] = next_b;
+        for j in 1..=m {
+            let sub = diag_cost + usize::from(p[j - 1] != c);
+            let del = cost[j] + 1; // text char skipped
+            let ins = cost[j - 1] + 1; // pattern char skipped
+            let (old_cost, old_from) = (cost[j], from[j]);
+            (cost[j], from[j]) = if sub <= del && sub <= ins {
+                (sub, diag_from)
+            } else if ins <= del {
+                (ins, from[j - 1])
+            } else {
+                (del, from[j])
+            };
+            diag_cost = old_cost;
+            diag_from = old_from;
+        }
+        if cost[m] < best.0 {
+            best = (cost[m], from[m], next_b);
+        }
+    }
+    Some(best)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ARTICLE: &str = "Within four years, Islamabad has sent four foreign minister trips, two high-ranking defense/ISI trips, and an NSA trip to Kabul. Islamabad’s “good faith” — it says — holds.";
+
+    #[test]
+    fn exact_quote_gets_both_selectors() {
+        let a = anchor(ARTICLE, "four foreign minister trips", None).unwrap();
+        assert_eq!(a.method, Method::Exact);
+        let chars: Vec<char> = ARTICLE.chars().collect();
+        let got: String = chars[a.anchor.start..a.anchor.end].iter().collect();
+        assert_eq!(got, "four foreign minister trips");
+        assert_eq!(a.anchor.exact, got);
+        assert_eq!(a.anchor.prefix, " four years, Islamabad has sent ");
+        assert_eq!(
+            a.anchor.prefix.chars().count(),
+            CONTEXT_CHARS.min(a.anchor.start)
+        );
+        assert_eq!(a.anchor.suffix, ", two high-ranking defense/ISI t");
+    }
+
+    #[test]
+    fn offsets_count_characters_not_bytes() {
+        let a = anchor(ARTICLE, "“good faith”", None).unwrap();
+        let chars: Vec<char> = ARTICLE.chars().collect();
+        assert_eq!(chars[a.anchor.start], '“');
+        assert_eq!(a.anchor.end - a.anchor.start, 12);
+    }
+
+    #[test]
+    fn pasted_quote_anchors_after_normalising() {
+        // Straight quotes, a hyphen for the em dash, a line break and a
+        // non-breaking space where the article has plain spaces.
+        let pasted = "Islamabad's \"good faith\" - it\nsays -\u{a0}holds";
+        let a = anchor(ARTICLE, pasted, None).unwrap();
+        assert_eq!(a.method, Method::Normalized);
+        assert_eq!(a.anchor.exact, "Islamabad’s “good faith” — it says — holds");
+    }
+
+    #[test]
+    fn soft_hyphens_and_ligatures_are_set_aside() {
+        let text = "The con\u{AD}firmed ﬁgures were published.";
+        let a = anchor(text, "confirmed figures", None).unwrap();
+        assert_eq!(a.anchor.exact, "con\u{AD}firmed ﬁgures");
+    }
+
+    #[test]
+    fn a_quote_found_twice_needs_an_occurrence() {
+        let err = anchor(ARTICLE, "Islamabad", None).unwrap_err();
+        match &err {
+            AnchorError::Ambiguous { places, .. } => assert_eq!(places.len(), 2),
+            other => panic!("expected ambiguity, got {other:?}"),
+        }
+        assert!(err.to_string().contains("--occurrence"));
+        let second = anchor(ARTICLE, "Islamabad", Some(2)).unwrap();
+        assert!(second.anchor.start > 100);
+        assert!(matches!(
+            anchor(ARTICLE, "Islamabad", Some(3)),
+            Err(AnchorError::NoSuchOccurrence { count: 2, .. })
+        ));
+    }
+
+    #[test]
+    fn a_missing_quote_reports_the_closest_passage() {
+        let err = anchor(ARTICLE, "five foreign minister trips", None).unwrap_err();
+        let AnchorError::NotFound {
+            closest: Some(near),
+            ..
+        } = &err
+        else {
+            panic!("expected not found, got {err:?}");
+        };
+        assert_eq!(near.passage, "four foreign minister trips");
+        assert!(near.score > 0.8 && near.score < 1.0, "{}", near.score);
+        assert!(err.to_string().contains("closest passage"));
+    }
+
+    #[test]
+    fn blank_quotes_are_refused() {
+        assert_eq!(anchor(ARTICLE, "  \n", None), Err(AnchorError::Empty));
+    }
+
+    #[test]
+    fn offsets_hold_across_checkpoint_strides() {
+        let long: String = "é".repeat(1000) + "needle" + &"ü".repeat(600);
+        let t = Text::new(&long);
+        let a = t.anchor("needle", None).unwrap();
+        assert_eq!((a.anchor.start, a.anchor.end), (1000, 1006));
+        assert_eq!(a.anchor.prefix, "é".repeat(32));
+        assert_eq!(t.chars(), 1606);
+    }
+
+    #[test]
+    fn context_line_marks_the_quote() {
+        let a = anchor(ARTICLE, "an NSA trip", None).unwrap();
+        assert_eq!(
+            in_context(&a.anchor),
+            "…-ranking defense/ISI trips, and [an NSA trip] to Kabul. Islamabad’s “good fai…"
+        );
+    }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn any_cut_of_a_text_anchors_exactly_at_a_match(
+                text in "[a-zé ’“”\n-]{1,200}", a in 0usize..200, len in 1usize..40
+            ) {
+                let chars: Vec<char> = text.chars().collect();
+                let start = a % chars.len();
+                let end = (start + len).min(chars.len());
+                let quote: String = chars[start..end].iter().collect();
+                prop_assume!(!quote.trim().is_empty());
+                let t = Text::new(&text);
+                let occurrences = find_all(&text, &quote).len();
+                let which = find_all(&text, &quote)
+                    .iter()
+                    .position(|&b| t.char_of_byte(b) == start)
+                    .unwrap() + 1;
+                let got = t.anchor(&quote, (occurrences > 1).then_some(which)).unwrap();
+                prop_assert_eq!(got.method, Method::Exact);
+                prop_assert_eq!((got.anchor.start, got.anchor.end), (start, end));
+                prop_assert_eq!(got.anchor.exact, quote);
+            }
+        }
+    }
+}

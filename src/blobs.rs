@@ -1,0 +1,272 @@
+//! The content-addressed blob store under `.claimtrail/objects/`.
+//!
+//! Every stored byte string — an article, a snapshot body, an extracted text — lives
+//! once at `objects/ab/cdef…`, named by the SHA-256 of its bytes, as git stores
+//! objects. A write streams into a temp file under `objects/tmp/` while hashing,
+//! fsyncs it and renames it into place, so a reader never sees a partial blob and a
+//! failed write leaves nothing behind. Reads can re-hash to prove the bytes are whole.
+
+use sha2::{Digest, Sha256};
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("cannot write blob under {path}: {source}")]
+    Write { path: PathBuf, source: io::Error },
+    #[error("cannot read blob {hash}: {source}")]
+    Read { hash: String, source: io::Error },
+    #[error("blob {hash} is missing from {path}")]
+    Missing { hash: String, path: PathBuf },
+    #[error("blob {expected} is damaged: its bytes hash to {actual}")]
+    Corrupt { expected: String, actual: String },
+    #[error("`{0}` is not a SHA-256 hex digest")]
+    BadHash(String),
+}
+
+/// What `put` stored: the hash, the size and whether this call created the file
+/// (so a command whose transaction then fails can take back only what it added).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub sha256: String,
+    pub size: u64,
+    pub created: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct BlobStore {
+    root: PathBuf,
+}
+
+impl BlobStore {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BlobStore { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Where a blob with this hash lives (whether or not it exists).
+    pub fn path_of(&self, sha256: &str) -> Result<PathBuf, BlobError> {
+        if !is_sha256_hex(sha256) {
+            return Err(BlobError::BadHash(sha256.to_string()));
+        }
+        Ok(self.root.join(&sha256[..2]).join(&sha256[2..]))
+    }
+
+    pub fn contains(&self, sha256: &str) -> bool {
+        self.path_of(sha256).is_ok_and(|p| p.is_file())
+    }
+
+    pub fn put_bytes(&self, bytes: &[u8]) -> Result<Stored, BlobError> {
+        self.put_reader(bytes)
+    }
+
+    /// Streams `reader` into the store, hashing as it goes.
+    pub fn put_reader(&self, mut reader: impl Read) -> Result<Stored, BlobError> {
+        let tmp_dir = self.root.join("tmp");
+        let write_err = |source| BlobError::Write {
+            path: self.root.clone(),
+            source,
+        };
+        fs::create_dir_all(&tmp_dir).map_err(write_err)?;
+        // Dropped (and so deleted) on every early return below.
+        let mut tmp = tempfile::Builder::new()
+            .prefix("blob-")
+            .tempfile_in(&tmp_dir)
+            .map_err(write_err)?;
+        let mut hasher = Sha256::new();
+        let mut size = 0u64;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(write_err(e)),
+            };
+            hasher.update(&buf[..n]);
+            tmp.write_all(&buf[..n]).map_err(write_err)?;
+            size += n as u64;
+        }
+        let sha256 = hex(&hasher.finalize());
+        let dest = self.path_of(&sha256)?;
+        if dest.is_file() {
+            return Ok(Stored {
+                sha256,
+                size,
+                created: false,
+            });
+        }
+        tmp.as_file().sync_all().map_err(write_err)?;
+        let parent = dest.parent().expect("blob path has a fan-out directory");
+        fs::create_dir_all(parent).map_err(write_err)?;
+        tmp.persist(&dest).map_err(|e| write_err(e.error))?;
+        sync_dir(parent);
+        Ok(Stored {
+            sha256,
+            size,
+            created: true,
+        })
+    }
+
+    /// Reads a blob and checks that its bytes still hash to its name.
+    pub fn read_verified(&self, sha256: &str) -> Result<Vec<u8>, BlobError> {
+        let bytes = self.read_unchecked(sha256)?;
+        let actual = sha256_hex(&bytes);
+        if actual != sha256 {
+            return Err(BlobError::Corrupt {
+                expected: sha256.to_string(),
+                actual,
+            });
+        }
+        Ok(bytes)
+    }
+
+    fn read_unchecked(&self, sha256: &str) -> Result<Vec<u8>, BlobError> {
+        let path = self.path_of(sha256)?;
+        fs::read(&path).map_err(|source| {
+            if source.kind() == io::ErrorKind::NotFound {
+                BlobError::Missing {
+                    hash: sha256.to_string(),
+                    path,
+                }
+            } else {
+                BlobError::Read {
+                    hash: sha256.to_string(),
+                    source,
+                }
+            }
+        })
+    }
+
+    /// Removes a blob this command created, when the command's transaction failed.
+    pub fn take_back(&self, stored: &Stored) {
+        if stored.created {
+            if let Ok(path) = self.path_of(&stored.sha256) {
+                let _ = fs::remove_file(path);
+            }
+        }
+    }
+
+    /// Every blob file, as (name from its path, path), in no particular order.
+    /// Files that do not look like blobs are returned with `None` as their name.
+    pub fn list(&self) -> io::Result<Vec<(Option<String>, PathBuf)>> {
+        let mut out = Vec::new();
+        let entries = match fs::read_dir(&self.root) {
+            Ok(e) => e,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(out),
+            Err(e) => return Err(e),
+        };
+        for fan in entries {
+            let fan = fan?;
+            let fan_name = fan.file_name().to_string_lossy().into_owned();
+            if !fan.file_type()?.is_dir() {
+                out.push((None, fan.path()));
+                continue;
+            }
+            for file in fs::read_dir(fan.path())? {
+                let file = file?;
+                let name = format!("{fan_name}{}", file.file_name().to_string_lossy());
+                let looks_right = fan_name.len() == 2 && is_sha256_hex(&name);
+                out.push((looks_right.then_some(name), file.path()));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Streams a file through SHA-256.
+pub fn hash_file(path: &Path) -> io::Result<String> {
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(hex(&hasher.finalize()))
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+pub fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Makes a rename durable. Best effort: some filesystems refuse to fsync a directory.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stores_once_by_hash_and_reads_back_verified() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path().join("objects"));
+        let a = store.put_bytes(b"hello").unwrap();
+        assert_eq!(
+            a.sha256,
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        assert!(a.created);
+        let again = store.put_bytes(b"hello").unwrap();
+        assert!(!again.created);
+        assert_eq!(store.read_verified(&a.sha256).unwrap(), b"hello");
+        assert_eq!(store.list().unwrap().len(), 1);
+        // No temp file survives a write.
+        assert_eq!(
+            fs::read_dir(dir.path().join("objects/tmp"))
+                .unwrap()
+                .count(),
+            0
+        );
+    }
+
+    #[test]
+    fn a_changed_byte_is_caught_on_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path());
+        let s = store.put_bytes(b"the 36th report").unwrap();
+        fs::write(store.path_of(&s.sha256).unwrap(), b"the 37th report").unwrap();
+        assert!(matches!(
+            store.read_verified(&s.sha256),
+            Err(BlobError::Corrupt { .. })
+        ));
+    }
+
+    #[test]
+    fn take_back_removes_only_what_this_call_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path());
+        let first = store.put_bytes(b"x").unwrap();
+        let second = store.put_bytes(b"x").unwrap();
+        store.take_back(&second);
+        assert!(store.contains(&first.sha256));
+        store.take_back(&first);
+        assert!(!store.contains(&first.sha256));
+    }
+}

@@ -1,0 +1,563 @@
+//! `claimtrail claim add|import|list|show|edit`: claims, anchored in their articles.
+
+use super::doc;
+use super::error::CliError;
+use super::ui::{list_table, Render, Ui};
+use super::Context;
+use crate::anchor::{clip, in_context, Anchor, AnchorError, Method, Text};
+use crate::audit::{short, Event};
+use crate::ids::{ClaimId, DocId};
+use crate::import::{self, ImportRecord};
+use crate::review::Status;
+use crate::store::{ClaimFilter, ClaimRow, NewClaim};
+use crate::workspace::Workspace;
+use comfy_table::Cell;
+use serde::Serialize;
+use std::collections::hash_map::Entry;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Log a claim, anchored to the article's exact words (or with --text alone, no article)
+    Add(AddArgs),
+    /// Log many claims from a .json or .csv file, all or nothing
+    Import {
+        /// The file: a JSON array of {text, quote, doc, tags} or CSV with header text,quote,doc,tags
+        file: PathBuf,
+        /// The document for records that name none
+        #[arg(long, value_name = "D")]
+        doc: Option<String>,
+    },
+    /// List claims
+    List {
+        /// Only claims with this status
+        #[arg(long, value_name = "STATUS")]
+        status: Option<String>,
+        /// Only claims in this document
+        #[arg(long, value_name = "D")]
+        doc: Option<String>,
+        /// Only claims with this tag
+        #[arg(long, value_name = "TAG")]
+        tag: Option<String>,
+    },
+    /// Show a claim: its words in context, its status and its history
+    Show {
+        /// The claim id, like C1
+        id: String,
+    },
+    /// Reword or retag a claim (old and new values are recorded)
+    #[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["text", "tag", "untag"])))]
+    Edit {
+        /// The claim id, like C1
+        id: String,
+        /// The claim in the checker's own words
+        #[arg(long)]
+        text: Option<String>,
+        /// Add a tag (repeatable)
+        #[arg(long)]
+        tag: Vec<String>,
+        /// Remove a tag (repeatable)
+        #[arg(long)]
+        untag: Vec<String>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["quote", "text"])))]
+pub struct AddArgs {
+    /// The article the claim is made in, like D1
+    #[arg(long, value_name = "D", requires = "quote")]
+    pub doc: Option<String>,
+    /// The article's exact words that make the claim
+    #[arg(long, requires = "doc")]
+    pub quote: Option<String>,
+    /// The claim in the checker's own words [default: the quote]
+    #[arg(long)]
+    pub text: Option<String>,
+    /// Classify the claim: figure, event, attribution, … (repeatable)
+    #[arg(long)]
+    pub tag: Vec<String>,
+    /// Which occurrence of a quote found more than once (1 = first)
+    #[arg(long, value_name = "N", requires = "quote")]
+    pub occurrence: Option<usize>,
+}
+
+pub fn run(ctx: &Context, cmd: Command) -> Result<(), CliError> {
+    match cmd {
+        Command::Add(args) => {
+            let mut ws = ctx.workspace()?;
+            let actor = ctx.actor()?;
+            let record = ImportRecord {
+                place: String::new(),
+                text: args.text,
+                quote: args.quote,
+                doc: args.doc.as_deref().map(str::parse).transpose()?,
+                tags: import::clean_tags(args.tag).map_err(CliError::user)?,
+                occurrence: args.occurrence,
+            };
+            let logged = log(&mut ws, &actor, vec![record], None)?.remove(0);
+            if let (Some(doc), Some(a)) = (logged.doc, &logged.anchor) {
+                if let Some(earlier) = ws.store.claim_at(doc, a.start, a.end)? {
+                    if earlier != logged.id {
+                        ctx.ui
+                            .note(format!("note: {earlier} is anchored at the same words"));
+                    }
+                }
+            }
+            ctx.ui.emit(&logged)
+        }
+        Command::Import { file, doc } => {
+            let mut ws = ctx.workspace()?;
+            let actor = ctx.actor()?;
+            let default_doc: Option<DocId> = doc.as_deref().map(str::parse).transpose()?;
+            let bytes = std::fs::read(&file).map_err(|e| CliError::file(&file, "read", e))?;
+            let records = import::parse(&file, &bytes)?;
+            let logged = log(&mut ws, &actor, records, default_doc)?;
+            ctx.ui.emit(&Imported {
+                imported: logged.len(),
+                ids: logged.iter().map(|l| l.id).collect(),
+            })
+        }
+        Command::List { status, doc, tag } => {
+            let ws = ctx.workspace()?;
+            let filter = ClaimFilter {
+                status: status.as_deref().map(str::parse::<Status>).transpose()?,
+                doc: doc.as_deref().map(str::parse).transpose()?,
+                tag,
+            };
+            let claims = ws.store.claims(&filter)?;
+            ctx.ui
+                .emit(&ClaimList(claims.iter().map(ListedClaim::from).collect()))
+        }
+        Command::Show { id } => {
+            let ws = ctx.workspace()?;
+            let claim = find(&ws, &id)?;
+            let doc_title = match claim.doc {
+                Some(d) => ws.store.document(d)?.map(|d| d.title),
+                None => None,
+            };
+            let history = ws.store.events_about(&claim.id.to_string())?;
+            ctx.ui.emit(&Dossier::new(claim, doc_title, history))
+        }
+        Command::Edit {
+            id,
+            text,
+            tag,
+            untag,
+        } => {
+            let mut ws = ctx.workspace()?;
+            let actor = ctx.actor()?;
+            let before = find(&ws, &id)?;
+            if let Some(t) = &text {
+                check_text(t).map_err(CliError::user)?;
+            }
+            let add = import::clean_tags(tag).map_err(CliError::user)?;
+            let remove = import::clean_tags(untag).map_err(CliError::user)?;
+            let changed = ws.store.write(&actor, |w| {
+                w.edit_claim(&before, text.as_deref().map(str::trim), &add, &remove)
+            })?;
+            let after = find(&ws, &id)?;
+            ctx.ui.emit(&Edited {
+                id: after.id,
+                changed,
+                text: after.text,
+                tags: after.tags,
+            })
+        }
+    }
+}
+
+/// Looks a claim up by its typed id; an unknown one is an error naming it.
+pub fn find(ws: &Workspace, id: &str) -> Result<ClaimRow, CliError> {
+    let claim_id: ClaimId = id.parse()?;
+    ws.store.claim(claim_id)?.ok_or_else(|| {
+        CliError::user(format!("no claim {claim_id} in this workspace"))
+            .hint("`claimtrail claim list` shows them")
+    })
+}
+
+fn check_text(text: &str) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Err("the claim text is empty".into());
+    }
+    Ok(())
+}
+
+/// A claim as logged: what `claim add` prints.
+#[derive(Debug, Serialize)]
+pub struct Logged {
+    pub id: ClaimId,
+    pub text: String,
+    pub doc: Option<DocId>,
+    pub anchor: Option<Anchor>,
+    /// How the quote was found: `exact` or `normalized`.
+    pub method: Option<Method>,
+    pub tags: Vec<String>,
+    pub status: Status,
+}
+
+impl Render for Logged {
+    fn human(&self, _: &Ui) -> String {
+        match (&self.anchor, self.doc) {
+            (Some(a), Some(doc)) => {
+                let how = match self.method {
+                    Some(Method::Normalized) => {
+                        "\n  (found after normalising spaces, quote marks and dashes)"
+                    }
+                    _ => "",
+                };
+                format!(
+                    "{} logged in {doc}, characters {}–{}:\n  {}{how}",
+                    self.id,
+                    a.start,
+                    a.end,
+                    in_context(a)
+                )
+            }
+            _ => format!("{} logged: {}", self.id, self.text),
+        }
+    }
+
+    fn quiet(&self) -> Option<String> {
+        Some(self.id.to_string())
+    }
+}
+
+/// Anchors every record, then logs them all in one transaction: one bad record
+/// (named by its place in the file) and nothing is written.
+pub fn log(
+    ws: &mut Workspace,
+    actor: &str,
+    records: Vec<ImportRecord>,
+    default_doc: Option<DocId>,
+) -> Result<Vec<Logged>, CliError> {
+    let at = |place: &str, e: CliError| {
+        if place.is_empty() {
+            e
+        } else {
+            e.context(place)
+        }
+    };
+    let doc_of = |rec: &ImportRecord| {
+        rec.doc.or(if rec.quote.is_some() {
+            default_doc
+        } else {
+            None
+        })
+    };
+    // Each document's text is read (and hash-checked) and prepared once, however
+    // many claims are anchored in it.
+    let mut texts: HashMap<DocId, String> = HashMap::new();
+    for rec in &records {
+        if let (Some(doc), Some(_)) = (doc_of(rec), &rec.quote) {
+            if let Entry::Vacant(slot) = texts.entry(doc) {
+                let row = ws.store.document(doc)?.ok_or_else(|| {
+                    at(
+                        &rec.place,
+                        CliError::user(format!("no document {doc} in this workspace")),
+                    )
+                })?;
+                slot.insert(doc::text_of(ws, &row)?);
+            }
+        }
+    }
+    let prepared_texts: HashMap<DocId, Text<'_>> =
+        texts.iter().map(|(d, t)| (*d, Text::new(t))).collect();
+    let mut prepared = Vec::with_capacity(records.len());
+    for rec in records {
+        let doc = doc_of(&rec);
+        let (anchor, method) = match (&rec.quote, doc) {
+            (Some(quote), Some(doc)) => {
+                let anchored = prepared_texts[&doc]
+                    .anchor(quote, rec.occurrence)
+                    .map_err(|e| {
+                        let hint = matches!(e, AnchorError::NotFound { .. }).then(|| {
+                            format!("copy the words from `claimtrail doc show {doc} --text`")
+                        });
+                        let err = CliError::from(e).context(doc);
+                        at(&rec.place, hint.into_iter().fold(err, CliError::hint))
+                    })?;
+                (Some(anchored.anchor), Some(anchored.method))
+            }
+            (Some(_), None) => {
+                return Err(at(
+                    &rec.place,
+                    CliError::user(
+                        "a quote needs the document it is in: give `doc` or pass --doc D",
+                    ),
+                ))
+            }
+            (None, _) => (None, None),
+        };
+        let text = match (&rec.text, &anchor) {
+            (Some(t), _) => t.trim().to_string(),
+            (None, Some(a)) => a.exact.split_whitespace().collect::<Vec<_>>().join(" "),
+            (None, None) => String::new(),
+        };
+        check_text(&text).map_err(|e| at(&rec.place, CliError::user(e)))?;
+        prepared.push((
+            text,
+            doc.filter(|_| anchor.is_some()),
+            anchor,
+            method,
+            rec.tags,
+        ));
+    }
+    let ids = ws.store.write(actor, |w| {
+        prepared
+            .iter()
+            .map(|(text, doc, anchor, _, tags)| {
+                w.add_claim(&NewClaim {
+                    text,
+                    doc: *doc,
+                    anchor: anchor.as_ref(),
+                    tags,
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+    })?;
+    Ok(ids
+        .into_iter()
+        .zip(prepared)
+        .map(|(id, (text, doc, anchor, method, tags))| Logged {
+            id,
+            text,
+            doc,
+            anchor,
+            method,
+            tags,
+            status: Status::Unverified,
+        })
+        .collect())
+}
+
+#[derive(Serialize)]
+struct Imported {
+    imported: usize,
+    ids: Vec<ClaimId>,
+}
+
+impl Render for Imported {
+    fn human(&self, _: &Ui) -> String {
+        match (self.ids.first(), self.ids.last()) {
+            (Some(first), Some(last)) if self.imported > 1 => {
+                format!("Imported {} claims: {first}–{last}", self.imported)
+            }
+            _ => format!("Imported {} claim", self.imported),
+        }
+    }
+
+    fn quiet(&self) -> Option<String> {
+        Some(self.imported.to_string())
+    }
+}
+
+#[derive(Serialize)]
+struct ListedClaim {
+    id: ClaimId,
+    text: String,
+    quote: Option<String>,
+    status: Status,
+    doc: Option<DocId>,
+    tags: Vec<String>,
+    anchor: Option<Anchor>,
+}
+
+impl From<&ClaimRow> for ListedClaim {
+    fn from(c: &ClaimRow) -> Self {
+        ListedClaim {
+            id: c.id,
+            text: c.text.clone(),
+            quote: c.anchor.as_ref().map(|a| a.exact.clone()),
+            status: c.status,
+            doc: c.doc,
+            tags: c.tags.clone(),
+            anchor: c.anchor.clone(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct ClaimList(Vec<ListedClaim>);
+
+impl Render for ClaimList {
+    fn human(&self, ui: &Ui) -> String {
+        if self.0.is_empty() {
+            return "No claims match.".into();
+        }
+        list_table(
+            ui,
+            &["ID", "Claim", "Status", "Doc", "Tags"],
+            &self.0,
+            |c| {
+                vec![
+                    Cell::new(c.id),
+                    Cell::new(clip(&c.text, 70)),
+                    ui.status_cell(c.status),
+                    Cell::new(c.doc.map(|d| d.to_string()).unwrap_or_default()),
+                    Cell::new(c.tags.join(", ")),
+                ]
+            },
+        )
+    }
+}
+
+/// The whole case for one claim, as `claim show` prints it.
+#[derive(Serialize)]
+struct Dossier {
+    id: ClaimId,
+    text: String,
+    quote: Option<String>,
+    status: Status,
+    doc: Option<DocId>,
+    doc_title: Option<String>,
+    anchor: Option<Anchor>,
+    tags: Vec<String>,
+    created_at: String,
+    created_by: String,
+    updated_at: String,
+    updated_by: String,
+    history: Vec<HistoryEntry>,
+}
+
+#[derive(Serialize)]
+struct HistoryEntry {
+    seq: i64,
+    at: String,
+    actor: String,
+    action: String,
+    hash: String,
+    data: serde_json::Value,
+}
+
+impl Dossier {
+    fn new(c: ClaimRow, doc_title: Option<String>, history: Vec<Event>) -> Dossier {
+        Dossier {
+            id: c.id,
+            quote: c.anchor.as_ref().map(|a| a.exact.clone()),
+            text: c.text,
+            status: c.status,
+            doc: c.doc,
+            doc_title,
+            anchor: c.anchor,
+            tags: c.tags,
+            created_at: c.created_at,
+            created_by: c.created_by,
+            updated_at: c.updated_at,
+            updated_by: c.updated_by,
+            history: history
+                .into_iter()
+                .map(|e| HistoryEntry {
+                    data: e.data(),
+                    seq: e.seq,
+                    at: e.at,
+                    actor: e.actor,
+                    action: e.action,
+                    hash: e.hash,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Render for Dossier {
+    fn human(&self, ui: &Ui) -> String {
+        let mut out = format!("{}  [{}]\n{}\n", self.id, self.status, self.text);
+        if !self.tags.is_empty() {
+            out.push_str(&format!("Tags: {}\n", self.tags.join(", ")));
+        }
+        if let (Some(a), Some(doc)) = (&self.anchor, self.doc) {
+            let title = self.doc_title.as_deref().unwrap_or("");
+            out.push_str(&format!(
+                "\nIn {doc} \"{}\", characters {}–{}:\n  {}\n",
+                clip(title, 60),
+                a.start,
+                a.end,
+                in_context(a)
+            ));
+        }
+        out.push_str(&format!(
+            "\nLogged {} by {}; last changed {} by {}\n\nHistory:\n",
+            self.created_at, self.created_by, self.updated_at, self.updated_by
+        ));
+        out.push_str(&list_table(
+            ui,
+            &["Seq", "At", "By", "Action", "Change", "Hash"],
+            &self.history,
+            |h| {
+                vec![
+                    Cell::new(h.seq),
+                    Cell::new(&h.at),
+                    Cell::new(&h.actor),
+                    Cell::new(&h.action),
+                    Cell::new(describe_change(&h.action, &h.data)),
+                    Cell::new(short(&h.hash)),
+                ]
+            },
+        ));
+        out
+    }
+}
+
+/// One line saying what an event did to a claim.
+fn describe_change(action: &str, data: &serde_json::Value) -> String {
+    let old_new = |field: &str| {
+        let v = &data[field];
+        (!v.is_null()).then(|| format!("{field}: {} → {}", brief(&v["old"]), brief(&v["new"])))
+    };
+    match action {
+        "claim.add" => match data["doc"].as_str() {
+            Some(doc) => format!("logged in {doc}"),
+            None => "logged".into(),
+        },
+        "claim.edit" => ["text", "tags"]
+            .iter()
+            .filter_map(|f| old_new(f))
+            .collect::<Vec<_>>()
+            .join("; "),
+        _ => String::new(),
+    }
+}
+
+fn brief(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => format!("\"{}\"", clip(s, 40)),
+        serde_json::Value::Array(items) => {
+            let parts: Vec<String> = items
+                .iter()
+                .filter_map(|i| i.as_str().map(str::to_string))
+                .collect();
+            format!("[{}]", parts.join(", "))
+        }
+        other => other.to_string(),
+    }
+}
+
+#[derive(Serialize)]
+struct Edited {
+    id: ClaimId,
+    changed: bool,
+    text: String,
+    tags: Vec<String>,
+}
+
+impl Render for Edited {
+    fn human(&self, _: &Ui) -> String {
+        if self.changed {
+            format!(
+                "{} edited: {}\n  tags: {}",
+                self.id,
+                self.text,
+                self.tags.join(", ")
+            )
+        } else {
+            format!("{} unchanged: it already reads so", self.id)
+        }
+    }
+
+    fn quiet(&self) -> Option<String> {
+        Some(self.id.to_string())
+    }
+}

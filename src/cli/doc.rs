@@ -1,0 +1,294 @@
+//! `claimtrail doc add|list|show`: the articles whose claims are checked.
+
+use super::error::CliError;
+use super::ui::{list_table, Render, Ui};
+use super::Context;
+use crate::anchor::clip;
+use crate::audit::short;
+use crate::extract;
+use crate::ids::DocId;
+use crate::store::{DocumentRow, NewDocument, NewText};
+use crate::workspace::Workspace;
+use comfy_table::Cell;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Snapshot an article: keep its bytes, hashed, and decode its text
+    Add(AddArgs),
+    /// List the articles
+    List,
+    /// Show one article's record (with --text, its text)
+    Show {
+        /// The document id, like D1
+        id: String,
+        /// Print the article's text as stored, to copy quotes from
+        #[arg(long)]
+        text: bool,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// The article file (plain UTF-8 text)
+    pub file: PathBuf,
+    /// Its title [default: the file name]
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Who published it
+    #[arg(long)]
+    pub publisher: Option<String>,
+    /// When it was published: YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time
+    #[arg(long, value_name = "DATE")]
+    pub published: Option<String>,
+    /// Where it was published
+    #[arg(long)]
+    pub url: Option<String>,
+}
+
+pub fn run(ctx: &Context, cmd: Command) -> Result<(), CliError> {
+    match cmd {
+        Command::Add(args) => {
+            let mut ws = ctx.workspace()?;
+            let actor = ctx.actor()?;
+            if args.file.to_str().is_some_and(|f| f.contains("://")) {
+                return Err(CliError::user(format!(
+                    "`{}` is a URL; this version reads article files only",
+                    args.file.display()
+                ))
+                .hint("save the page as text and run `claimtrail doc add FILE --url URL`"));
+            }
+            let bytes =
+                std::fs::read(&args.file).map_err(|e| CliError::file(&args.file, "read", e))?;
+            let meta = DocMeta {
+                origin: args.file.display().to_string(),
+                title: args.title.unwrap_or_else(|| file_title(&args.file)),
+                publisher: args.publisher,
+                url: args.url,
+                published: args.published,
+            };
+            let added = add(&mut ws, &actor, &bytes, &meta)?;
+            ctx.ui.emit(&added)
+        }
+        Command::List => {
+            let ws = ctx.workspace()?;
+            ctx.ui.emit(&DocList(ws.store.documents()?))
+        }
+        Command::Show { id, text } => {
+            let ws = ctx.workspace()?;
+            let doc = find(&ws, &id)?;
+            if text {
+                let body = text_of(&ws, &doc)?;
+                return ctx.ui.emit(&DocText {
+                    id: doc.id,
+                    text_sha256: doc.text.sha256,
+                    text: body,
+                });
+            }
+            ctx.ui.emit(&doc)
+        }
+    }
+}
+
+pub struct DocMeta {
+    pub origin: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct AddedDoc {
+    pub id: DocId,
+    pub sha256: String,
+    pub chars: usize,
+    pub size: u64,
+    pub title: String,
+    pub text_sha256: String,
+    pub encoding: &'static str,
+}
+
+impl Render for AddedDoc {
+    fn human(&self, _: &Ui) -> String {
+        format!(
+            "{} added: \"{}\", {} bytes ({} characters of {} text)\n  sha256 {}",
+            self.id, self.title, self.size, self.chars, self.encoding, self.sha256
+        )
+    }
+
+    fn quiet(&self) -> Option<String> {
+        Some(self.id.to_string())
+    }
+}
+
+/// Snapshots an article's bytes and text and records it, all or nothing: if the
+/// transaction fails, the blobs this call created are taken back.
+pub fn add(
+    ws: &mut Workspace,
+    actor: &str,
+    bytes: &[u8],
+    meta: &DocMeta,
+) -> Result<AddedDoc, CliError> {
+    if meta.title.trim().is_empty() {
+        return Err(CliError::user("the title is empty"));
+    }
+    if let Some(date) = &meta.published {
+        crate::time::check_date(date).ok_or_else(|| {
+            CliError::user(format!(
+                "`{date}` is not a publication date (use YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time)"
+            ))
+        })?;
+    }
+    let extracted =
+        extract::plain_text(bytes).map_err(|e| CliError::from(e).context(&meta.origin))?;
+    let chars = extracted.text.chars().count();
+    let body = ws.blobs.put_bytes(bytes)?;
+    let text_blob = match ws.blobs.put_bytes(extracted.text.as_bytes()) {
+        Ok(t) => t,
+        Err(e) => {
+            ws.blobs.take_back(&body);
+            return Err(e.into());
+        }
+    };
+    let result = ws.store.write(actor, |w| {
+        let text_id = w.add_text(&NewText {
+            sha256: &text_blob.sha256,
+            chars,
+            extractor: extracted.extractor,
+            extractor_version: extracted.extractor_version,
+        })?;
+        w.add_document(&NewDocument {
+            origin: &meta.origin,
+            title: meta.title.trim(),
+            publisher: meta.publisher.as_deref(),
+            url: meta.url.as_deref(),
+            published: meta.published.as_deref(),
+            sha256: &body.sha256,
+            size: body.size,
+            encoding: extracted.encoding,
+            text_id,
+        })
+    });
+    match result {
+        Ok(id) => Ok(AddedDoc {
+            id,
+            sha256: body.sha256,
+            chars,
+            size: body.size,
+            title: meta.title.trim().to_string(),
+            text_sha256: text_blob.sha256,
+            encoding: extracted.encoding,
+        }),
+        Err(e) => {
+            ws.blobs.take_back(&text_blob);
+            ws.blobs.take_back(&body);
+            Err(CliError::from(e))
+        }
+    }
+}
+
+fn file_title(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Looks a document up by its typed id; an unknown one is an error naming it.
+pub fn find(ws: &Workspace, id: &str) -> Result<DocumentRow, CliError> {
+    let doc_id: DocId = id.parse()?;
+    ws.store.document(doc_id)?.ok_or_else(|| {
+        CliError::user(format!("no document {doc_id} in this workspace"))
+            .hint("`claimtrail doc list` shows them")
+    })
+}
+
+/// The document's stored text, checked against its hash.
+pub fn text_of(ws: &Workspace, doc: &DocumentRow) -> Result<String, CliError> {
+    let bytes = ws.blobs.read_verified(&doc.text.sha256)?;
+    String::from_utf8(bytes)
+        .map_err(|_| CliError::user(format!("the stored text of {} is not UTF-8", doc.id)))
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct DocList(Vec<DocumentRow>);
+
+impl Render for DocList {
+    fn human(&self, ui: &Ui) -> String {
+        if self.0.is_empty() {
+            return "No documents yet. Add one with `claimtrail doc add FILE`.".into();
+        }
+        list_table(
+            ui,
+            &[
+                "ID",
+                "Title",
+                "Publisher",
+                "Published",
+                "Characters",
+                "Claims",
+                "SHA-256",
+            ],
+            &self.0,
+            |d| {
+                vec![
+                    Cell::new(d.id),
+                    Cell::new(clip(&d.title, 50)),
+                    Cell::new(d.publisher.as_deref().unwrap_or("")),
+                    Cell::new(d.published.as_deref().unwrap_or("")),
+                    Cell::new(d.text.chars),
+                    Cell::new(d.claims),
+                    Cell::new(short(&d.sha256)),
+                ]
+            },
+        )
+    }
+}
+
+impl Render for DocumentRow {
+    fn human(&self, _: &Ui) -> String {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+        format!(
+            "{id}  {title}\n\
+             Publisher:  {publisher}\n\
+             Published:  {published}\n\
+             URL:        {url}\n\
+             From:       {origin}\n\
+             Bytes:      {size}, sha256 {sha}\n\
+             Text:       {chars} characters ({encoding}; {extractor} {version}), sha256 {tsha}\n\
+             Claims:     {claims}\n\
+             Added:      {at} by {by}",
+            id = self.id,
+            title = self.title,
+            publisher = opt(&self.publisher),
+            published = opt(&self.published),
+            url = opt(&self.url),
+            origin = self.origin,
+            size = self.size,
+            sha = self.sha256,
+            chars = self.text.chars,
+            encoding = self.encoding,
+            extractor = self.text.extractor,
+            version = self.text.extractor_version,
+            tsha = self.text.sha256,
+            claims = self.claims,
+            at = self.added_at,
+            by = self.added_by,
+        )
+    }
+}
+
+#[derive(Serialize)]
+struct DocText {
+    id: DocId,
+    text_sha256: String,
+    text: String,
+}
+
+impl Render for DocText {
+    fn human(&self, _: &Ui) -> String {
+        self.text.clone()
+    }
+}

@@ -1,0 +1,119 @@
+//! Output: one typed result, rendered as JSON (`--json`) or for people.
+//!
+//! Human output goes through comfy-table; colour only when stdout is a terminal
+//! and `NO_COLOR` is unset. Diagnostics and progress go to stderr.
+
+use super::error::CliError;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{Cell, Color, ContentArrangement, Table};
+use serde::Serialize;
+use std::io::{IsTerminal, Write};
+
+use crate::review::Status;
+
+/// A command's result: serialisable for `--json`, printable for people.
+pub trait Render: Serialize {
+    fn human(&self, ui: &Ui) -> String;
+
+    /// What `-q` prints instead (for example just the new id); `None` keeps `human`.
+    fn quiet(&self) -> Option<String> {
+        None
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Ui {
+    pub json: bool,
+    pub quiet: bool,
+    pub color: bool,
+    /// stderr is a terminal: progress bars may be drawn.
+    pub progress: bool,
+}
+
+impl Ui {
+    pub fn from_env(json: bool, quiet: bool) -> Ui {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Ui {
+            json,
+            quiet,
+            color: !json && !no_color && std::io::stdout().is_terminal(),
+            progress: !json && !quiet && std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// Prints `value` on stdout in the chosen form.
+    pub fn emit<T: Render>(&self, value: &T) -> Result<(), CliError> {
+        let mut out = std::io::stdout().lock();
+        if self.json {
+            serde_json::to_writer_pretty(&mut out, value)
+                .map_err(|e| CliError::from(std::io::Error::from(e)))?;
+            writeln!(out)?;
+        } else {
+            let text = match (self.quiet, value.quiet()) {
+                (true, Some(q)) => q,
+                _ => value.human(self),
+            };
+            if !text.is_empty() {
+                writeln!(out, "{}", text.trim_end_matches('\n'))?;
+            }
+        }
+        out.flush()?;
+        Ok(())
+    }
+
+    /// A note for people on stderr (never with `-q` or `--json`).
+    pub fn note(&self, msg: impl AsRef<str>) {
+        if !self.quiet && !self.json {
+            eprintln!("{}", msg.as_ref());
+        }
+    }
+
+    pub fn table(&self, header: &[&str]) -> Table {
+        let mut t = Table::new();
+        t.load_preset(UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_header(header.iter().map(Cell::new));
+        if !self.color {
+            t.force_no_tty();
+        }
+        t
+    }
+
+    pub fn status_cell(&self, status: Status) -> Cell {
+        let cell = Cell::new(status.as_str());
+        let color = match status {
+            Status::Verified => Color::Green,
+            Status::Disputed | Status::False => Color::Red,
+            Status::Misleading => Color::Yellow,
+            Status::InReview => Color::Cyan,
+            Status::Unverified | Status::Unverifiable => return cell,
+        };
+        cell.fg(color)
+    }
+}
+
+/// A comfy-table of `rows`, one row each through `cells`; empty when there are none.
+pub fn list_table<T>(
+    ui: &Ui,
+    header: &[&str],
+    rows: &[T],
+    cells: impl Fn(&T) -> Vec<Cell>,
+) -> String {
+    if rows.is_empty() {
+        return String::new();
+    }
+    let mut t = ui.table(header);
+    for r in rows {
+        t.add_row(cells(r));
+    }
+    t.to_string()
+}
+
+/// `1 claim`, `2 claims`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}

@@ -1,0 +1,699 @@
+//! The workspace database: the only module that speaks SQL.
+//!
+//! `Store` wraps one rusqlite connection. Opening it applies `schema.sql`'s
+//! migrations; reads return typed rows; every change goes through a [`Writer`],
+//! which runs inside one `BEGIN IMMEDIATE` transaction and appends the audit event
+//! for each change in that same transaction, so a change and its record of itself
+//! commit or vanish together.
+
+mod migrate;
+
+use crate::anchor::Anchor;
+use crate::audit::{chain_hash, Event, EventBody, GENESIS};
+use crate::ids::{ClaimId, DocId};
+use crate::review::Status;
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
+use rusqlite::{
+    params, Connection, ErrorCode, OpenFlags, OptionalExtension, ToSql, TransactionBehavior,
+};
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::time::Duration;
+
+pub use migrate::{latest_version, migrate, migrate_to};
+
+/// How long a writer waits for another process's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the workspace database is read-only, so nothing can be recorded")]
+    ReadOnly,
+    #[error("the workspace stayed locked by another claimtrail process for {}s", BUSY_TIMEOUT.as_secs())]
+    Busy,
+    #[error("the disk holding the workspace is full")]
+    DiskFull,
+    #[error("cannot open the workspace database: {0}")]
+    Open(String),
+    #[error("this workspace has schema version {found}, newer than this claimtrail knows ({known}): upgrade claimtrail")]
+    TooNew { found: i64, known: i64 },
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly,
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull,
+            Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied) => {
+                StoreError::Open(e.to_string())
+            }
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+impl ToSql for DocId {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(self.0.into())
+    }
+}
+impl FromSql for DocId {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        i64::column_result(v).map(DocId)
+    }
+}
+impl ToSql for ClaimId {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(self.0.into())
+    }
+}
+impl FromSql for ClaimId {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        i64::column_result(v).map(ClaimId)
+    }
+}
+impl ToSql for Status {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(self.as_str().into())
+    }
+}
+impl FromSql for Status {
+    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+        v.as_str()?
+            .parse()
+            .map_err(|e| FromSqlError::Other(Box::new(e)))
+    }
+}
+
+/// A text derived from stored bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TextRow {
+    pub id: i64,
+    pub sha256: String,
+    pub chars: i64,
+    pub extractor: String,
+    pub extractor_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DocumentRow {
+    pub id: DocId,
+    pub origin: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<String>,
+    pub sha256: String,
+    pub size: i64,
+    pub encoding: String,
+    pub text: TextRow,
+    pub added_at: String,
+    pub added_by: String,
+    pub claims: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClaimRow {
+    pub id: ClaimId,
+    pub text: String,
+    pub doc: Option<DocId>,
+    pub anchor: Option<Anchor>,
+    pub status: Status,
+    pub tags: Vec<String>,
+    pub created_at: String,
+    pub created_by: String,
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+/// One row of the audit table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditRow {
+    pub claim: ClaimId,
+    pub text: String,
+    pub status: Status,
+    pub supports: i64,
+    pub disputes: i64,
+    pub context: i64,
+    pub stale: i64,
+    pub changed_at: String,
+    pub changed_by: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ClaimFilter {
+    pub status: Option<Status>,
+    pub doc: Option<DocId>,
+    pub tag: Option<String>,
+}
+
+pub struct NewDocument<'a> {
+    pub origin: &'a str,
+    pub title: &'a str,
+    pub publisher: Option<&'a str>,
+    pub url: Option<&'a str>,
+    pub published: Option<&'a str>,
+    pub sha256: &'a str,
+    pub size: u64,
+    pub encoding: &'a str,
+    pub text_id: i64,
+}
+
+pub struct NewText<'a> {
+    pub sha256: &'a str,
+    pub chars: usize,
+    pub extractor: &'a str,
+    pub extractor_version: &'a str,
+}
+
+pub struct NewClaim<'a> {
+    pub text: &'a str,
+    pub doc: Option<DocId>,
+    pub anchor: Option<&'a Anchor>,
+    pub tags: &'a [String],
+}
+
+/// A blob the database refers to, for `audit verify`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlobRef {
+    pub subject: String,
+    pub sha256: String,
+}
+
+const CLAIM_COLUMNS: &str = "c.id, c.text, c.doc_id, c.exact, c.prefix, c.suffix, c.start, c.\"end\", \
+     c.status, c.created_at, c.created_by, c.updated_at, c.updated_by, \
+     (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag))";
+
+fn claim_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ClaimRow> {
+    let exact: Option<String> = r.get(3)?;
+    let anchor = match exact {
+        Some(exact) => Some(Anchor {
+            exact,
+            prefix: r.get(4)?,
+            suffix: r.get(5)?,
+            start: r.get::<_, i64>(6)? as usize,
+            end: r.get::<_, i64>(7)? as usize,
+        }),
+        None => None,
+    };
+    let tags: Option<String> = r.get(13)?;
+    let mut tags: Vec<String> = tags
+        .map(|t| t.split('\u{1f}').map(str::to_string).collect())
+        .unwrap_or_default();
+    tags.sort();
+    Ok(ClaimRow {
+        id: r.get(0)?,
+        text: r.get(1)?,
+        doc: r.get(2)?,
+        anchor,
+        status: r.get(8)?,
+        created_at: r.get(9)?,
+        created_by: r.get(10)?,
+        updated_at: r.get(11)?,
+        updated_by: r.get(12)?,
+        tags,
+    })
+}
+
+const DOCUMENT_COLUMNS: &str =
+    "d.id, d.origin, d.title, d.publisher, d.url, d.published, d.sha256, \
+     d.size, d.encoding, d.added_at, d.added_by, \
+     t.id, t.sha256, t.chars, t.extractor, t.extractor_version, \
+     (SELECT count(*) FROM claims c WHERE c.doc_id = d.id)";
+
+fn document_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentRow> {
+    Ok(DocumentRow {
+        id: r.get(0)?,
+        origin: r.get(1)?,
+        title: r.get(2)?,
+        publisher: r.get(3)?,
+        url: r.get(4)?,
+        published: r.get(5)?,
+        sha256: r.get(6)?,
+        size: r.get(7)?,
+        encoding: r.get(8)?,
+        added_at: r.get(9)?,
+        added_by: r.get(10)?,
+        text: TextRow {
+            id: r.get(11)?,
+            sha256: r.get(12)?,
+            chars: r.get(13)?,
+            extractor: r.get(14)?,
+            extractor_version: r.get(15)?,
+        },
+        claims: r.get(16)?,
+    })
+}
+
+const EVENT_COLUMNS: &str = "seq, at, actor, action, subject, payload, prev_hash, hash";
+
+fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
+    Ok(Event {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        actor: r.get(2)?,
+        action: r.get(3)?,
+        subject: r.get(4)?,
+        payload: r.get(5)?,
+        prev_hash: r.get(6)?,
+        hash: r.get(7)?,
+    })
+}
+
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Makes a new database at `path` (which must not exist) with the full schema.
+    pub fn create(path: &Path) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        Store::setup(conn)
+    }
+
+    /// Opens an existing database, migrating it to the current schema.
+    /// Never creates a file.
+    pub fn open(path: &Path) -> Result<Store> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        Store::setup(conn)
+    }
+
+    /// A private database in memory, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        Store::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<Store> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Runs `f` in one immediate transaction as `actor`; commits if it returns Ok.
+    pub fn write<T, E: From<StoreError>>(
+        &mut self,
+        actor: &str,
+        f: impl FnOnce(&mut Writer<'_>) -> Result<T, E>,
+    ) -> Result<T, E> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let mut w = Writer {
+            tx,
+            actor: actor.to_string(),
+            at: crate::time::now_rfc3339(),
+            head: None,
+        };
+        let out = f(&mut w)?;
+        w.tx.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+
+    pub fn document(&self, id: DocId) -> Result<Option<DocumentRow>> {
+        let sql = format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents d JOIN texts t ON t.id = d.text_id WHERE d.id = ?1"
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, [id], document_from_row)
+            .optional()?)
+    }
+
+    pub fn documents(&self) -> Result<Vec<DocumentRow>> {
+        let sql = format!(
+            "SELECT {DOCUMENT_COLUMNS} FROM documents d JOIN texts t ON t.id = d.text_id ORDER BY d.id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([], document_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn claim(&self, id: ClaimId) -> Result<Option<ClaimRow>> {
+        let sql = format!("SELECT {CLAIM_COLUMNS} FROM claims c WHERE c.id = ?1");
+        Ok(self.conn.query_row(&sql, [id], claim_from_row).optional()?)
+    }
+
+    pub fn claims(&self, filter: &ClaimFilter) -> Result<Vec<ClaimRow>> {
+        let sql = format!(
+            "SELECT {CLAIM_COLUMNS} FROM claims c
+             WHERE (?1 IS NULL OR c.status = ?1)
+               AND (?2 IS NULL OR c.doc_id = ?2)
+               AND (?3 IS NULL OR c.id IN (SELECT claim_id FROM claim_tags WHERE tag = ?3))
+             ORDER BY c.id"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(
+            params![filter.status, filter.doc, filter.tag],
+            claim_from_row,
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The claim logged at exactly this span of a document, if any.
+    pub fn claim_at(&self, doc: DocId, start: usize, end: usize) -> Result<Option<ClaimId>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id FROM claims WHERE doc_id = ?1 AND start = ?2 AND \"end\" = ?3 LIMIT 1",
+                params![doc, start as i64, end as i64],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    pub fn audit_rows(&self) -> Result<Vec<AuditRow>> {
+        // Evidence counts are zero until evidence is recorded (a later migration).
+        let mut stmt = self.conn.prepare(
+            "SELECT id, text, status, 0, 0, 0, 0, updated_at, updated_by FROM claims ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(AuditRow {
+                claim: r.get(0)?,
+                text: r.get(1)?,
+                status: r.get(2)?,
+                supports: r.get(3)?,
+                disputes: r.get(4)?,
+                context: r.get(5)?,
+                stale: r.get(6)?,
+                changed_at: r.get(7)?,
+                changed_by: r.get(8)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Events about one subject (`C1`, `D1`, a config key), oldest first.
+    pub fn events_about(&self, subject: &str) -> Result<Vec<Event>> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE subject = ?1 ORDER BY seq");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map([subject], event_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Calls `f` on every event in `seq` order, streaming.
+    pub fn for_each_event(&self, mut f: impl FnMut(Event)) -> Result<()> {
+        let sql = format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq");
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            f(event_from_row(r)?);
+        }
+        Ok(())
+    }
+
+    /// Every blob the database refers to, with the row that refers to it.
+    pub fn blob_refs(&self) -> Result<Vec<BlobRef>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT 'D' || id, sha256 FROM documents
+             UNION ALL SELECT 'text ' || id, sha256 FROM texts",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(BlobRef {
+                subject: r.get(0)?,
+                sha256: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    pub fn config_get(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM config WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+
+    pub fn config_all(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT key, value FROM config ORDER BY key")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// SQLite's own consistency checks; empty when all is well.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        for row in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let line = row?;
+            if line != "ok" {
+                out.push(line);
+            }
+        }
+        let mut stmt = self.conn.prepare("PRAGMA foreign_key_check")?;
+        let fk = stmt.query_map([], |r| {
+            Ok(format!(
+                "{} row {} refers to a missing {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                r.get::<_, String>(2)?
+            ))
+        })?;
+        for row in fk {
+            out.push(row?);
+        }
+        Ok(out)
+    }
+
+    /// Direct access for tests that play the part of someone editing the file.
+    #[doc(hidden)]
+    pub fn raw_connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// Changes made inside one transaction, each with its audit event.
+pub struct Writer<'c> {
+    tx: rusqlite::Transaction<'c>,
+    actor: String,
+    at: String,
+    head: Option<(i64, String)>,
+}
+
+impl Writer<'_> {
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// Appends one event to the chain. See `crate::audit` for the construction.
+    fn event(&mut self, action: &str, subject: &str, data: Value) -> Result<()> {
+        let (last_seq, last_hash) = match self.head.take() {
+            Some(h) => h,
+            None => self
+                .tx
+                .query_row(
+                    "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?
+                .unwrap_or((0, GENESIS.to_string())),
+        };
+        let seq = last_seq + 1;
+        let payload = EventBody {
+            seq,
+            at: &self.at,
+            actor: &self.actor,
+            action,
+            subject,
+            data: &data,
+        }
+        .payload();
+        let hash = chain_hash(&last_hash, &payload);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO events (seq, at, actor, action, subject, payload, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )?
+            .execute(params![
+                seq, self.at, self.actor, action, subject, payload, last_hash, hash
+            ])?;
+        self.head = Some((seq, hash));
+        Ok(())
+    }
+
+    /// Records a derived text, or finds the identical one already recorded.
+    pub fn add_text(&mut self, t: &NewText<'_>) -> Result<i64> {
+        let existing: Option<i64> = self
+            .tx
+            .query_row(
+                "SELECT id FROM texts WHERE sha256 = ?1 AND extractor = ?2 AND extractor_version = ?3",
+                params![t.sha256, t.extractor, t.extractor_version],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            return Ok(id);
+        }
+        self.tx.execute(
+            "INSERT INTO texts (sha256, chars, extractor, extractor_version) VALUES (?1, ?2, ?3, ?4)",
+            params![t.sha256, t.chars as i64, t.extractor, t.extractor_version],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        self.event(
+            "text.add",
+            &format!("text {id}"),
+            json!({"sha256": t.sha256, "chars": t.chars, "extractor": t.extractor,
+                   "extractor_version": t.extractor_version}),
+        )?;
+        Ok(id)
+    }
+
+    pub fn add_document(&mut self, d: &NewDocument<'_>) -> Result<DocId> {
+        self.tx.execute(
+            "INSERT INTO documents (origin, title, publisher, url, published, sha256, size,
+                                    encoding, text_id, added_at, added_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                d.origin,
+                d.title,
+                d.publisher,
+                d.url,
+                d.published,
+                d.sha256,
+                d.size as i64,
+                d.encoding,
+                d.text_id,
+                self.at,
+                self.actor
+            ],
+        )?;
+        let id = DocId(self.tx.last_insert_rowid());
+        self.event(
+            "doc.add",
+            &id.to_string(),
+            json!({"origin": d.origin, "title": d.title, "publisher": d.publisher, "url": d.url,
+                   "published": d.published, "sha256": d.sha256, "size": d.size,
+                   "encoding": d.encoding, "text_id": d.text_id}),
+        )?;
+        Ok(id)
+    }
+
+    pub fn add_claim(&mut self, c: &NewClaim<'_>) -> Result<ClaimId> {
+        let a = c.anchor;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO claims (text, doc_id, exact, prefix, suffix, start, \"end\",
+                                     created_at, created_by, updated_at, updated_by)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?8, ?9)",
+            )?
+            .execute(params![
+                c.text,
+                c.doc,
+                a.map(|a| &a.exact),
+                a.map(|a| &a.prefix),
+                a.map(|a| &a.suffix),
+                a.map(|a| a.start as i64),
+                a.map(|a| a.end as i64),
+                self.at,
+                self.actor
+            ])?;
+        let id = ClaimId(self.tx.last_insert_rowid());
+        self.insert_tags(id, c.tags)?;
+        self.event(
+            "claim.add",
+            &id.to_string(),
+            json!({"text": c.text, "doc": c.doc, "anchor": a, "tags": c.tags}),
+        )?;
+        Ok(id)
+    }
+
+    fn insert_tags(&mut self, id: ClaimId, tags: &[String]) -> Result<()> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO claim_tags (claim_id, tag) VALUES (?1, ?2)")?;
+        for tag in tags {
+            stmt.execute(params![id, tag])?;
+        }
+        Ok(())
+    }
+
+    /// Changes a claim's wording and tags, recording old and new values.
+    /// Returns false when nothing would change (and records nothing).
+    pub fn edit_claim(
+        &mut self,
+        before: &ClaimRow,
+        text: Option<&str>,
+        add_tags: &[String],
+        remove_tags: &[String],
+    ) -> Result<bool> {
+        let id = before.id;
+        let mut tags: Vec<String> = before
+            .tags
+            .iter()
+            .filter(|t| !remove_tags.contains(t))
+            .cloned()
+            .collect();
+        for t in add_tags {
+            if !tags.contains(t) {
+                tags.push(t.clone());
+            }
+        }
+        tags.sort();
+        let new_text = text.unwrap_or(&before.text);
+        if new_text == before.text && tags == before.tags {
+            return Ok(false);
+        }
+        self.tx.execute(
+            "UPDATE claims SET text = ?2, updated_at = ?3, updated_by = ?4 WHERE id = ?1",
+            params![id, new_text, self.at, self.actor],
+        )?;
+        self.tx
+            .execute("DELETE FROM claim_tags WHERE claim_id = ?1", [id])?;
+        self.insert_tags(id, &tags)?;
+        let mut data = json!({});
+        if new_text != before.text {
+            data["text"] = json!({"old": before.text, "new": new_text});
+        }
+        if tags != before.tags {
+            data["tags"] = json!({"old": before.tags, "new": tags});
+        }
+        self.event("claim.edit", &id.to_string(), data)?;
+        Ok(true)
+    }
+
+    pub fn set_config(&mut self, key: &str, value: &str) -> Result<()> {
+        let old: Option<String> = self
+            .tx
+            .query_row("SELECT value FROM config WHERE key = ?1", [key], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        self.tx.execute(
+            "INSERT INTO config (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        self.event(
+            "config.set",
+            &format!("config {key}"),
+            json!({"key": key, "old": old, "new": value}),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests;

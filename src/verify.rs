@@ -1,0 +1,282 @@
+//! `audit verify`: an fsck of the workspace.
+//!
+//! It re-hashes every blob against its name (in parallel, streamed), resolves every
+//! reference from the database to a blob, recomputes the event chain, replays each
+//! claim's recorded history against its current row, re-checks every claim's anchor
+//! against its document's text, and runs SQLite's own integrity and foreign-key
+//! checks. Problems make verification fail; orphans and leftover temp files are only
+//! warnings.
+
+use crate::anchor::Text;
+use crate::audit::{short, ChainCheck, Problem};
+use crate::blobs::hash_file;
+use crate::review::Status;
+use crate::store::{ClaimFilter, StoreError};
+use crate::workspace::Workspace;
+use serde::Serialize;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+#[derive(Debug, Serialize)]
+pub struct Report {
+    pub ok: bool,
+    pub problems: Vec<Problem>,
+    pub warnings: Vec<Problem>,
+    pub events: i64,
+    pub head: String,
+    pub blobs: usize,
+    pub bytes: u64,
+}
+
+/// What a blob file turned out to be.
+enum BlobCheck {
+    Good { size: u64 },
+    Corrupt { actual: String },
+    Unreadable(String),
+}
+
+pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+
+    // 1. Every blob re-hashed against its name.
+    let listing = ws.blobs.list().unwrap_or_else(|e| {
+        problems.push(Problem::new(
+            "objects",
+            ws.blobs.root().display().to_string(),
+            e.to_string(),
+        ));
+        Vec::new()
+    });
+    let mut named: Vec<(String, PathBuf)> = Vec::new();
+    for (name, path) in listing {
+        match name {
+            Some(n) => named.push((n, path)),
+            None => warnings.push(Problem::new(
+                "stray-file",
+                path.display().to_string(),
+                "a file in objects/ that is not a blob (a temp file left by an interrupted write?); `gc` removes it",
+            )),
+        }
+    }
+    let checked = hash_all(&named);
+    let mut good: HashSet<&str> = HashSet::new();
+    let mut bytes = 0;
+    for ((name, _), check) in named.iter().zip(&checked) {
+        match check {
+            BlobCheck::Good { size } => {
+                good.insert(name);
+                bytes += size;
+            }
+            BlobCheck::Corrupt { actual } => problems.push(Problem::new(
+                "blob-corrupt",
+                format!("blob {}", short(name)),
+                format!("its bytes hash to {} instead of {name}", short(actual)),
+            )),
+            BlobCheck::Unreadable(e) => problems.push(Problem::new(
+                "blob-unreadable",
+                format!("blob {}", short(name)),
+                e.clone(),
+            )),
+        }
+    }
+
+    // 2. Every reference resolves to a whole blob.
+    let refs = ws.store.blob_refs()?;
+    let present: HashSet<&str> = named.iter().map(|(n, _)| n.as_str()).collect();
+    for r in &refs {
+        if !present.contains(r.sha256.as_str()) {
+            problems.push(Problem::new(
+                "blob-missing",
+                &r.subject,
+                format!(
+                    "refers to blob {} which is not in objects/",
+                    short(&r.sha256)
+                ),
+            ));
+        } else if !good.contains(r.sha256.as_str()) {
+            problems.push(Problem::new(
+                "blob-damaged",
+                &r.subject,
+                format!(
+                    "refers to blob {} whose bytes no longer match its hash",
+                    short(&r.sha256)
+                ),
+            ));
+        }
+    }
+    let referenced: HashSet<&str> = refs.iter().map(|r| r.sha256.as_str()).collect();
+    for (name, _) in &named {
+        if !referenced.contains(name.as_str()) {
+            warnings.push(Problem::new(
+                "orphan-blob",
+                format!("blob {}", short(name)),
+                "nothing refers to it (left by an interrupted command?); `gc` removes it",
+            ));
+        }
+    }
+
+    // 3 and 4. The chain, and each claim's history replayed against its row.
+    let mut chain = ChainCheck::default();
+    let mut replayed: HashMap<String, (String, Status)> = HashMap::new();
+    ws.store.for_each_event(|e| {
+        chain.push(&e);
+        let data = e.data();
+        match e.action.as_str() {
+            "claim.add" => {
+                let text = data["text"].as_str().unwrap_or_default().to_string();
+                replayed.insert(e.subject.clone(), (text, Status::Unverified));
+            }
+            "claim.edit" => {
+                if let (Some(entry), Some(new)) =
+                    (replayed.get_mut(&e.subject), data["text"]["new"].as_str())
+                {
+                    entry.0 = new.to_string();
+                }
+            }
+            _ => {}
+        }
+    })?;
+    problems.append(&mut chain.problems);
+    let (events, head) = chain.head();
+    let head = head.to_string();
+
+    let claims = ws.store.claims(&ClaimFilter::default())?;
+    for c in &claims {
+        let key = c.id.to_string();
+        match replayed.remove(&key) {
+            None => problems.push(Problem::new(
+                "unrecorded-claim",
+                &key,
+                "the claim has no claim.add event: it was inserted outside claimtrail",
+            )),
+            Some((text, status)) => {
+                if text != c.text {
+                    problems.push(Problem::new(
+                        "state-mismatch",
+                        &key,
+                        format!(
+                            "its text differs from what the events record: \"{}\"",
+                            crate::anchor::clip(&text, 60)
+                        ),
+                    ));
+                }
+                if status != c.status {
+                    problems.push(Problem::new(
+                        "state-mismatch",
+                        &key,
+                        format!("its status is {} but the events record {status}", c.status),
+                    ));
+                }
+            }
+        }
+    }
+    let mut missing: Vec<&String> = replayed.keys().collect();
+    missing.sort_by_key(|k| k[1..].parse::<i64>().unwrap_or(0));
+    for key in missing {
+        problems.push(Problem::new(
+            "missing-claim",
+            key,
+            "the events record this claim but its row is gone",
+        ));
+    }
+
+    // Each anchor still names the words at its offsets in its document's text.
+    check_anchors(ws, &claims, &good, &mut problems)?;
+
+    // 5. SQLite's own checks.
+    for line in ws.store.integrity_problems()? {
+        problems.push(Problem::new("sqlite", "claimtrail.db", line));
+    }
+
+    Ok(Report {
+        ok: problems.is_empty(),
+        problems,
+        warnings,
+        events,
+        head,
+        blobs: named.len(),
+        bytes,
+    })
+}
+
+fn check_anchors(
+    ws: &Workspace,
+    claims: &[crate::store::ClaimRow],
+    good: &HashSet<&str>,
+    problems: &mut Vec<Problem>,
+) -> Result<(), StoreError> {
+    let mut by_doc: HashMap<_, Vec<&crate::store::ClaimRow>> = HashMap::new();
+    for c in claims.iter().filter(|c| c.anchor.is_some()) {
+        if let Some(d) = c.doc {
+            by_doc.entry(d).or_default().push(c);
+        }
+    }
+    for (doc_id, claims) in by_doc {
+        let Some(doc) = ws.store.document(doc_id)? else {
+            continue;
+        };
+        if !good.contains(doc.text.sha256.as_str()) {
+            continue; // already reported as a missing or damaged blob
+        }
+        let Ok(bytes) = ws.blobs.read_verified(&doc.text.sha256) else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        let text = Text::new(&text);
+        for c in claims {
+            let a = c.anchor.as_ref().expect("filtered to anchored claims");
+            let actual = text.anchor_at(a.start, a.end);
+            if actual.exact != a.exact || a.end > text.chars() {
+                problems.push(Problem::new(
+                    "anchor-mismatch",
+                    c.id.to_string(),
+                    format!(
+                        "characters {}–{} of {doc_id} read \"{}\", not the recorded \"{}\"",
+                        a.start,
+                        a.end,
+                        crate::anchor::clip(&actual.exact, 40),
+                        crate::anchor::clip(&a.exact, 40)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Hashes the files on every core; results in input order.
+fn hash_all(files: &[(String, PathBuf)]) -> Vec<BlobCheck> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(files.len().max(1));
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<BlobCheck>>> =
+        Mutex::new((0..files.len()).map(|_| None).collect());
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some((name, path)) = files.get(i) else {
+                    break;
+                };
+                let check = match (hash_file(path), std::fs::metadata(path)) {
+                    (Ok(h), Ok(m)) if &h == name => BlobCheck::Good { size: m.len() },
+                    (Ok(h), Ok(_)) => BlobCheck::Corrupt { actual: h },
+                    (Err(e), _) | (Ok(_), Err(e)) => BlobCheck::Unreadable(e.to_string()),
+                };
+                results.lock().expect("no thread panics while holding it")[i] = Some(check);
+            });
+        }
+    });
+    results
+        .into_inner()
+        .expect("threads have ended")
+        .into_iter()
+        .map(|r| r.unwrap_or(BlobCheck::Unreadable("not checked".into())))
+        .collect()
+}

@@ -1,0 +1,10 @@
+//! The integration tests: one binary, one module per command family. Each test
+//! runs the real `claimtrail` binary in a fresh temporary workspace.
+
+mod common;
+mod test_audit;
+mod test_claim;
+mod test_demo;
+mod test_doc;
+mod test_import;
+mod test_init;

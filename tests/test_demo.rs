@@ -1,0 +1,32 @@
+use crate::common::{Env, CLAIMS};
+
+#[test]
+fn the_demo_builds_a_workspace_and_prints_every_claim() {
+    let env = Env::bare();
+    let out = env.ok(&["demo", "inv"]);
+    let claims: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(CLAIMS).unwrap()).unwrap();
+    let n = claims.as_array().unwrap().len();
+    assert!(
+        out.contains(&format!("{n} claims: {n} unverified")),
+        "{out}"
+    );
+    for i in 1..=n {
+        assert!(out.contains(&format!("C{i} ")), "C{i} missing from:\n{out}");
+    }
+    let verified = env.json(&["--dir", "inv", "audit", "verify"]);
+    assert_eq!(verified["ok"], true);
+    // The demo refuses to overwrite a workspace.
+    env.fails(&["demo", "inv"], 1);
+}
+
+#[test]
+fn the_demo_json_names_its_folder() {
+    let env = Env::bare();
+    let out = env.json(&["demo", "d"]);
+    assert_eq!(out["doc"], "D1");
+    assert!(out["rows"].as_array().unwrap().len() == out["claims"].as_u64().unwrap() as usize);
+    assert!(std::path::Path::new(out["path"].as_str().unwrap())
+        .join(".claimtrail")
+        .is_dir());
+}
