@@ -100,3 +100,54 @@ CREATE INDEX claims_by_doc ON claims (doc_id, start);
 CREATE INDEX claims_by_status ON claims (status);
 CREATE INDEX claim_tags_by_tag ON claim_tags (tag, claim_id);
 CREATE INDEX events_by_subject ON events (subject, seq);
+
+-- migration 3: sources, their snapshots over time, and failed rechecks
+
+-- Something a checker consulted: a web page or a local file.
+CREATE TABLE sources (
+    id        INTEGER PRIMARY KEY,
+    kind      TEXT NOT NULL CHECK (kind IN ('url', 'file')),
+    locator   TEXT NOT NULL,            -- the URL as given, or the file's absolute path
+    title     TEXT,
+    added_at  TEXT NOT NULL,
+    added_by  TEXT NOT NULL,
+    UNIQUE (kind, locator)
+);
+
+-- One capture of a source: the bytes exactly as received (a blob named by
+-- `sha256`) and how they were received. A source has any number of these.
+CREATE TABLE snapshots (
+    id           INTEGER PRIMARY KEY,
+    source_id    INTEGER NOT NULL REFERENCES sources(id),
+    seq          INTEGER NOT NULL,      -- shown as S1@seq
+    requested    TEXT NOT NULL,         -- the URL requested or the path read
+    final_url    TEXT,                  -- after redirects
+    redirects    TEXT NOT NULL,         -- JSON [{"url", "status"}], each hop in order
+    http_status  INTEGER,
+    headers      TEXT,                  -- JSON [[name, value], …] in the order received
+    remote_ip    TEXT,
+    file_mtime   TEXT,
+    fetched_at   TEXT NOT NULL,         -- when the fetch started
+    sha256       TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    content_type TEXT,
+    text_id      INTEGER REFERENCES texts(id),
+    text_error   TEXT,                  -- why no text could be extracted
+    taken_by     TEXT NOT NULL,
+    UNIQUE (source_id, seq),
+    CHECK ((text_id IS NULL) <> (text_error IS NULL))
+);
+
+CREATE INDEX snapshots_by_sha256 ON snapshots (sha256);
+
+-- A recheck that brought back no content: the source is gone or unreachable.
+CREATE TABLE attempts (
+    id          INTEGER PRIMARY KEY,
+    source_id   INTEGER NOT NULL REFERENCES sources(id),
+    at          TEXT NOT NULL,
+    http_status INTEGER,
+    error       TEXT NOT NULL,
+    by          TEXT NOT NULL
+);
+
+CREATE INDEX attempts_by_source ON attempts (source_id, id);

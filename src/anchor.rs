@@ -15,6 +15,9 @@ use serde::Serialize;
 /// How much context the quote selector keeps on each side.
 pub const CONTEXT_CHARS: usize = 32;
 
+/// The least score at which a near match is worth showing.
+const MIN_NEAR_SCORE: f64 = 0.5;
+
 /// Where a quote sits: the W3C TextQuoteSelector and TextPositionSelector in one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Anchor {
@@ -224,7 +227,9 @@ impl<'a> Text<'a> {
     /// Anchors `quote`, exactly if it can, else after normalising.
     /// `occurrence` (1-based) picks one of several matches.
     pub fn anchor(&self, quote: &str, occurrence: Option<usize>) -> Result<Anchored, AnchorError> {
-        if quote.trim().is_empty() {
+        // Whitespace around a pasted quote is never part of what was said.
+        let quote = quote.trim();
+        if quote.is_empty() {
             return Err(AnchorError::Empty);
         }
         let exact: Vec<(usize, usize)> = find_all(self.text, quote)
@@ -304,13 +309,17 @@ impl<'a> Text<'a> {
         }
         let start = norm.origin[bs] as usize;
         let end = norm.origin[be - 1] as usize + 1;
-        let passage = self.anchor_at(start, end).exact;
         let len = nq.chars().count().max(1);
+        let score = (1.0 - dist as f64 / len as f64).max(0.0);
+        // Below this, the "closest passage" shares too little to help anyone.
+        if score < MIN_NEAR_SCORE {
+            return None;
+        }
         Some(NearMatch {
-            passage,
+            passage: self.anchor_at(start, end).exact,
             start,
             end,
-            score: (1.0 - dist as f64 / len as f64).max(0.0),
+            score,
         })
     }
 }
@@ -509,6 +518,26 @@ mod tests {
     }
 
     #[test]
+    fn surrounding_whitespace_is_not_part_of_the_anchor() {
+        let a = anchor(ARTICLE, "  an NSA trip\n", None).unwrap();
+        assert_eq!(a.anchor.exact, "an NSA trip");
+        assert_eq!(a.method, Method::Exact);
+    }
+
+    #[test]
+    fn an_unrelated_quote_shows_no_near_match() {
+        let err = anchor(ARTICLE, "qqqq zzzz", None).unwrap_err();
+        assert_eq!(
+            err,
+            AnchorError::NotFound {
+                quote: "qqqq zzzz".into(),
+                closest: None
+            }
+        );
+        assert_eq!(err.to_string(), "quote not found: \"qqqq zzzz\"");
+    }
+
+    #[test]
     fn offsets_hold_across_checkpoint_strides() {
         let long: String = "é".repeat(1000) + "needle" + &"ü".repeat(600);
         let t = Text::new(&long);
@@ -540,7 +569,8 @@ mod tests {
                 let start = a % chars.len();
                 let end = (start + len).min(chars.len());
                 let quote: String = chars[start..end].iter().collect();
-                prop_assume!(!quote.trim().is_empty());
+                // Anchors never begin or end in whitespace (pasted quotes are trimmed).
+                prop_assume!(!quote.trim().is_empty() && quote.trim() == quote);
                 let t = Text::new(&text);
                 let occurrences = find_all(&text, &quote).len();
                 let which = find_all(&text, &quote)

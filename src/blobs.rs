@@ -13,16 +13,19 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, thiserror::Error)]
 pub enum BlobError {
-    #[error("cannot write blob under {path}: {source}")]
+    #[error("cannot write a blob under {}: {}", .path.display(), crate::describe_io(.source))]
     Write { path: PathBuf, source: io::Error },
-    #[error("cannot read blob {hash}: {source}")]
+    #[error("cannot read blob {hash}: {}", crate::describe_io(.source))]
     Read { hash: String, source: io::Error },
-    #[error("blob {hash} is missing from {path}")]
+    #[error("blob {hash} is missing from {}", .path.display())]
     Missing { hash: String, path: PathBuf },
     #[error("blob {expected} is damaged: its bytes hash to {actual}")]
     Corrupt { expected: String, actual: String },
     #[error("`{0}` is not a SHA-256 hex digest")]
     BadHash(String),
+    /// The reader being stored failed (a network body, a file being read).
+    #[error("reading the content failed: {}", crate::describe_io(.0))]
+    Source(io::Error),
 }
 
 /// What `put` stored: the hash, the size and whether this call created the file
@@ -85,7 +88,7 @@ impl BlobStore {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(write_err(e)),
+                Err(e) => return Err(BlobError::Source(e)),
             };
             hasher.update(&buf[..n]);
             tmp.write_all(&buf[..n]).map_err(write_err)?;

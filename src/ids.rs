@@ -8,7 +8,7 @@ use std::str::FromStr;
 
 /// An id string that does not name the expected kind of record.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{value}` is not a {kind} id (expected {prefix} followed by a number, like {prefix}1)")]
+#[error("`{value}` is not a {kind} id (expected {prefix} followed by a number, like {prefix}1{})", if *.kind == "snapshot" { " or S1@2" } else { "" })]
 pub struct BadId {
     pub value: String,
     pub kind: &'static str,
@@ -52,6 +52,51 @@ macro_rules! typed_id {
 
 typed_id!(DocId, 'D', "document");
 typed_id!(ClaimId, 'C', "claim");
+typed_id!(SourceId, 'S', "source");
+
+/// A source's snapshot: `S1@2` is the second capture of S1. `S1` alone, where a
+/// snapshot is expected, means the latest one (`seq` is `None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SnapshotRef {
+    pub source: SourceId,
+    pub seq: Option<i64>,
+}
+
+impl fmt::Display for SnapshotRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.seq {
+            Some(n) => write!(f, "{}@{n}", self.source),
+            None => write!(f, "{}", self.source),
+        }
+    }
+}
+
+impl FromStr for SnapshotRef {
+    type Err = BadId;
+
+    fn from_str(s: &str) -> Result<Self, BadId> {
+        let bad = || BadId {
+            value: s.to_string(),
+            kind: "snapshot",
+            prefix: 'S',
+        };
+        let (source, seq) = match s.split_once('@') {
+            Some((src, n)) => {
+                let n = parse_prefixed(&format!("S{n}"), 'S').ok_or_else(bad)?;
+                (src, Some(n))
+            }
+            None => (s, None),
+        };
+        let source = source.parse::<SourceId>().map_err(|_| bad())?;
+        Ok(SnapshotRef { source, seq })
+    }
+}
+
+impl serde::Serialize for SnapshotRef {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
 
 /// `D12` → 12 for prefix `D` (either case); positive numbers only.
 fn parse_prefixed(s: &str, prefix: char) -> Option<i64> {
@@ -93,6 +138,13 @@ mod tests {
         ] {
             let err = bad.parse::<ClaimId>().unwrap_err();
             assert_eq!(err.value, bad);
+        }
+        let snap: SnapshotRef = "S3@2".parse().unwrap();
+        assert_eq!((snap.source, snap.seq), (SourceId(3), Some(2)));
+        assert_eq!(snap.to_string(), "S3@2");
+        assert_eq!("s3".parse::<SnapshotRef>().unwrap().seq, None);
+        for bad in ["S3@", "S3@0", "S@1", "C1@1", "S1@x"] {
+            assert!(bad.parse::<SnapshotRef>().is_err(), "{bad}");
         }
         let msg = "S1".parse::<DocId>().unwrap_err().to_string();
         assert_eq!(

@@ -14,7 +14,7 @@ use std::path::Path;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportRecord {
-    /// Where the record sits in the file, for error messages: `record 3`, `line 4`.
+    /// Where the record sits, for error messages: `claims.json: record 3`.
     pub place: String,
     pub text: Option<String>,
     pub quote: Option<String>,
@@ -63,7 +63,14 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<ImportRecord>, ImportError
     if records.is_empty() {
         return Err(ImportError::Empty { file });
     }
-    Ok(records)
+    // Later errors (a quote not found) name the file as well as the record.
+    Ok(records
+        .into_iter()
+        .map(|mut r| {
+            r.place = format!("{file}: {}", r.place);
+            r
+        })
+        .collect())
 }
 
 fn parse_json(file: &str, bytes: &[u8]) -> Result<Vec<ImportRecord>, ImportError> {
@@ -250,6 +257,9 @@ fn record(
     if blank(&text) && blank(&quote) {
         return Err("needs a `text` or a `quote`".into());
     }
+    if blank(&quote) && !blank(&doc) {
+        return Err("has a `doc` but no `quote` to anchor in it".into());
+    }
     let doc = doc
         .map(|d| d.trim().parse::<DocId>().map_err(|e| e.to_string()))
         .transpose()?;
@@ -317,6 +327,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(recs[0].doc, Some(DocId(1)));
+        assert_eq!(recs[0].place, "claims.json: record 1");
         assert_eq!(recs[0].tags, ["event", "figure"]);
         assert_eq!(recs[1].tags, ["date", "position"]);
         let wrapped =
@@ -335,7 +346,13 @@ mod tests {
         assert!(err
             .to_string()
             .contains("record 1: needs a `text` or a `quote`"));
-        let err = json(r#"[{"text": "a", "doc": "C1"}]"#).unwrap_err();
+        let err = json(r#"[{"text": "a", "doc": "D9"}]"#).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("record 1: has a `doc` but no `quote`"),
+            "{err}"
+        );
+        let err = json(r#"[{"quote": "a", "doc": "C1"}]"#).unwrap_err();
         assert!(err.to_string().contains("`C1` is not a document id"));
         let err = json("[{\"text\": \"a\"},\n {\"text\": }]").unwrap_err();
         assert!(matches!(err, ImportError::Json { line: 2, .. }), "{err}");
@@ -359,13 +376,13 @@ mod tests {
 
     #[test]
     fn bad_csv_names_the_line() {
-        let err = csv("text,doc\nfine,D1\nbad,X1\n").unwrap_err();
+        let err = csv("text,quote,doc\nfine,q,D1\nbad,q,X1\n").unwrap_err();
         assert!(
             err.to_string()
                 .contains("line 3: `X1` is not a document id"),
             "{err}"
         );
-        let err = csv("text,doc\nfine,D1\ntoo,many,fields\n").unwrap_err();
+        let err = csv("text,quote\nfine,q\ntoo,many,fields\n").unwrap_err();
         assert!(
             err.to_string()
                 .contains("line 3: 3 fields where the header has 2"),

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod blobs;
 pub mod cli;
 pub mod extract;
+pub mod fetch;
 pub mod ids;
 pub mod import;
 pub mod review;
@@ -18,3 +19,18 @@ pub mod store;
 pub mod time;
 pub mod verify;
 pub mod workspace;
+
+/// An io::Error in words, without Rust's `Os { code: … }` dressing.
+pub fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or folder".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        std::io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
+        }
+    }
+}
+
+pub mod drift;

@@ -50,15 +50,37 @@ pub fn check_date(s: &str) -> Option<&str> {
     };
     let time_ok = match s.split_once('T') {
         None => true,
-        Some((_, t)) => {
-            parts.len() == 3
-                && t.len() >= 9
-                && t.as_bytes()[2] == b':'
-                && t.as_bytes()[5] == b':'
-                && (t.ends_with('Z') || t.contains('+') || t[8..].contains('-'))
-        }
+        Some((_, t)) => parts.len() == 3 && check_time(t),
     };
     (ok && time_ok).then_some(s)
+}
+
+/// `hh:mm:ss[.fff](Z|±hh:mm)`, each field in range.
+fn check_time(t: &str) -> bool {
+    let two = |s: &str, max: u32| {
+        s.len() == 2
+            && s.bytes().all(|b| b.is_ascii_digit())
+            && s.parse::<u32>().is_ok_and(|n| n <= max)
+    };
+    let (clock, zone) = match t.find(['Z', '+', '-']) {
+        Some(i) => t.split_at(i),
+        None => return false,
+    };
+    let clock = clock.split_once('.').map_or(clock, |(c, frac)| {
+        if !frac.is_empty() && frac.bytes().all(|b| b.is_ascii_digit()) {
+            c
+        } else {
+            "bad"
+        }
+    });
+    let fields: Vec<&str> = clock.split(':').collect();
+    let clock_ok = matches!(fields.as_slice(), [h, m, s] if two(h, 23) && two(m, 59) && two(s, 60));
+    let zone_ok = zone == "Z"
+        || zone
+            .get(1..)
+            .and_then(|z| z.split_once(':'))
+            .is_some_and(|(h, m)| two(h, 23) && two(m, 59));
+    clock_ok && zone_ok
 }
 
 fn days_in_month(y: i64, m: i64) -> i64 {

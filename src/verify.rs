@@ -11,9 +11,10 @@ use crate::anchor::Text;
 use crate::audit::{short, ChainCheck, Problem};
 use crate::blobs::hash_file;
 use crate::review::Status;
-use crate::store::{ClaimFilter, StoreError};
+use crate::store::{ClaimFilter, ClaimRow, StoreError};
 use crate::workspace::Workspace;
 use serde::Serialize;
+use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -57,7 +58,7 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
             None => warnings.push(Problem::new(
                 "stray-file",
                 path.display().to_string(),
-                "a file in objects/ that is not a blob (a temp file left by an interrupted write?); `gc` removes it",
+                "a file in objects/ that is not a blob (a temp file left by an interrupted write?)",
             )),
         }
     }
@@ -113,27 +114,30 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
             warnings.push(Problem::new(
                 "orphan-blob",
                 format!("blob {}", short(name)),
-                "nothing refers to it (left by an interrupted command?); `gc` removes it",
+                "nothing refers to it (left by an interrupted command?)",
             ));
         }
     }
 
-    // 3 and 4. The chain, and each claim's history replayed against its row.
+    // 3 and 4. The chain, and what the events say replayed against the rows.
     let mut chain = ChainCheck::default();
-    let mut replayed: HashMap<String, (String, Status)> = HashMap::new();
+    let mut claims_said: HashMap<String, ClaimState> = HashMap::new();
+    let mut hashes_said: HashMap<String, String> = HashMap::new();
     ws.store.for_each_event(|e| {
         chain.push(&e);
         let data = e.data();
         match e.action.as_str() {
             "claim.add" => {
-                let text = data["text"].as_str().unwrap_or_default().to_string();
-                replayed.insert(e.subject.clone(), (text, Status::Unverified));
+                claims_said.insert(e.subject.clone(), ClaimState::from_add(&data));
             }
             "claim.edit" => {
-                if let (Some(entry), Some(new)) =
-                    (replayed.get_mut(&e.subject), data["text"]["new"].as_str())
-                {
-                    entry.0 = new.to_string();
+                if let Some(state) = claims_said.get_mut(&e.subject) {
+                    state.apply_edit(&data);
+                }
+            }
+            "doc.add" | "snapshot.add" | "text.add" => {
+                if let Some(h) = data["sha256"].as_str() {
+                    hashes_said.insert(e.subject.clone(), h.to_string());
                 }
             }
             _ => {}
@@ -143,37 +147,47 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
     let (events, head) = chain.head();
     let head = head.to_string();
 
+    for r in &refs {
+        match hashes_said.get(&r.subject) {
+            None => problems.push(Problem::new(
+                "unrecorded-row",
+                &r.subject,
+                "no event records this row: it was inserted outside claimtrail",
+            )),
+            Some(h) if *h != r.sha256 => problems.push(Problem::new(
+                "state-mismatch",
+                &r.subject,
+                format!(
+                    "its hash is {} but the events record {}",
+                    short(&r.sha256),
+                    short(h)
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+
     let claims = ws.store.claims(&ClaimFilter::default())?;
     for c in &claims {
         let key = c.id.to_string();
-        match replayed.remove(&key) {
+        match claims_said.remove(&key) {
             None => problems.push(Problem::new(
                 "unrecorded-claim",
                 &key,
                 "the claim has no claim.add event: it was inserted outside claimtrail",
             )),
-            Some((text, status)) => {
-                if text != c.text {
+            Some(said) => {
+                for field in said.differences(c) {
                     problems.push(Problem::new(
                         "state-mismatch",
                         &key,
-                        format!(
-                            "its text differs from what the events record: \"{}\"",
-                            crate::anchor::clip(&text, 60)
-                        ),
-                    ));
-                }
-                if status != c.status {
-                    problems.push(Problem::new(
-                        "state-mismatch",
-                        &key,
-                        format!("its status is {} but the events record {status}", c.status),
+                        format!("its {field} differs from what the events record"),
                     ));
                 }
             }
         }
     }
-    let mut missing: Vec<&String> = replayed.keys().collect();
+    let mut missing: Vec<&String> = claims_said.keys().collect();
     missing.sort_by_key(|k| k[1..].parse::<i64>().unwrap_or(0));
     for key in missing {
         problems.push(Problem::new(
@@ -186,9 +200,16 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
     // Each anchor still names the words at its offsets in its document's text.
     check_anchors(ws, &claims, &good, &mut problems)?;
 
-    // 5. SQLite's own checks.
+    // 5. SQLite's own checks, and the triggers that keep the log append-only.
     for line in ws.store.integrity_problems()? {
         problems.push(Problem::new("sqlite", "claimtrail.db", line));
+    }
+    for trigger in ws.store.missing_triggers()? {
+        problems.push(Problem::new(
+            "trigger-missing",
+            trigger,
+            "the trigger that keeps the audit log append-only is gone",
+        ));
     }
 
     Ok(Report {
@@ -202,13 +223,65 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
     })
 }
 
+/// A claim as its events describe it.
+struct ClaimState {
+    text: String,
+    status: Status,
+    doc: Value,
+    anchor: Value,
+    tags: Value,
+}
+
+impl ClaimState {
+    fn from_add(data: &Value) -> ClaimState {
+        ClaimState {
+            text: data["text"].as_str().unwrap_or_default().to_string(),
+            status: Status::Unverified,
+            doc: data["doc"].clone(),
+            anchor: data["anchor"].clone(),
+            tags: data["tags"].clone(),
+        }
+    }
+
+    fn apply_edit(&mut self, data: &Value) {
+        if let Some(t) = data["text"]["new"].as_str() {
+            self.text = t.to_string();
+        }
+        if !data["tags"]["new"].is_null() {
+            self.tags = data["tags"]["new"].clone();
+        }
+    }
+
+    /// The fields where the row says something else.
+    fn differences(&self, row: &ClaimRow) -> Vec<&'static str> {
+        let as_value = |v: Result<Value, serde_json::Error>| v.unwrap_or(Value::Null);
+        let mut out = Vec::new();
+        if self.text != row.text {
+            out.push("text");
+        }
+        if self.status != row.status {
+            out.push("status");
+        }
+        if self.doc != as_value(serde_json::to_value(row.doc)) {
+            out.push("document");
+        }
+        if self.anchor != as_value(serde_json::to_value(&row.anchor)) {
+            out.push("anchor");
+        }
+        if self.tags != as_value(serde_json::to_value(&row.tags)) {
+            out.push("tags");
+        }
+        out
+    }
+}
+
 fn check_anchors(
     ws: &Workspace,
-    claims: &[crate::store::ClaimRow],
+    claims: &[ClaimRow],
     good: &HashSet<&str>,
     problems: &mut Vec<Problem>,
 ) -> Result<(), StoreError> {
-    let mut by_doc: HashMap<_, Vec<&crate::store::ClaimRow>> = HashMap::new();
+    let mut by_doc: HashMap<_, Vec<&ClaimRow>> = HashMap::new();
     for c in claims.iter().filter(|c| c.anchor.is_some()) {
         if let Some(d) = c.doc {
             by_doc.entry(d).or_default().push(c);

@@ -23,7 +23,9 @@ pub enum WorkspaceError {
     NotAt(PathBuf),
     #[error("a claimtrail workspace already exists at {}", .0.display())]
     Exists(PathBuf),
-    #[error("cannot create the workspace at {}: {source}", .path.display())]
+    #[error("{} already exists but is not a claimtrail workspace (it holds no {DB_NAME})", .0.display())]
+    InTheWay(PathBuf),
+    #[error("cannot create the workspace at {}: {}", .path.display(), crate::describe_io(.source))]
     Create { path: PathBuf, source: io::Error },
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -40,8 +42,11 @@ impl Workspace {
     /// Makes `PATH/.claimtrail/`. Refuses, touching nothing, if one is there.
     pub fn init(path: &Path) -> Result<Workspace, WorkspaceError> {
         let root = path.join(DIR_NAME);
-        if root.exists() {
+        if root.join(DB_NAME).exists() {
             return Err(WorkspaceError::Exists(root));
+        }
+        if root.exists() {
+            return Err(WorkspaceError::InTheWay(root));
         }
         let create_err = |source| WorkspaceError::Create {
             path: root.clone(),
@@ -74,6 +79,19 @@ impl Workspace {
             blobs: BlobStore::new(root.join(OBJECTS)),
             root,
         })
+    }
+
+    /// Removes a blob that a failed command added, unless a row now refers to it
+    /// (another writer may have stored the same bytes meanwhile).
+    pub fn take_back(&self, stored: &crate::blobs::Stored) {
+        if stored.created
+            && !self
+                .store
+                .blob_is_referenced(&stored.sha256)
+                .unwrap_or(true)
+        {
+            self.blobs.take_back(stored);
+        }
     }
 
     /// Finds the workspace: `dir` if given (the folder holding `.claimtrail`, or

@@ -8,3 +8,4 @@ mod test_demo;
 mod test_doc;
 mod test_import;
 mod test_init;
+mod test_source;

@@ -214,3 +214,58 @@ fn leftover_temp_files_are_warnings_not_failures() {
     assert_eq!(out["ok"], true);
     assert_eq!(out["warnings"][0]["kind"], "stray-file");
 }
+
+#[test]
+fn tags_anchors_and_documents_changed_in_sql_are_caught() {
+    let env = imported();
+    env.db()
+        .execute_batch(
+            "UPDATE claims SET prefix = 'tampered ' WHERE id = 1;
+             DELETE FROM claim_tags WHERE claim_id = 2;",
+        )
+        .unwrap();
+    let found = problems(&env);
+    assert!(
+        found.contains(&("state-mismatch".into(), "C1".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("state-mismatch".into(), "C2".into())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_dropped_trigger_is_caught() {
+    let env = imported();
+    env.db()
+        .execute_batch("DROP TRIGGER events_no_delete;")
+        .unwrap();
+    let found = problems(&env);
+    assert_eq!(
+        found,
+        [(
+            "trigger-missing".to_string(),
+            "events_no_delete".to_string()
+        )]
+    );
+}
+
+#[test]
+fn a_snapshot_or_document_hash_edited_in_sql_is_caught() {
+    let env = imported();
+    let file = env.write("note.txt", "SYNTHETIC TEST FIXTURE: a local note.\n");
+    env.ok(&["source", "add", &file]);
+    // Point the rows at another blob that exists, so only the record can tell.
+    env.db()
+        .execute_batch(
+            "UPDATE snapshots SET sha256 = (SELECT sha256 FROM documents WHERE id = 1);
+             UPDATE documents SET sha256 = (SELECT sha256 FROM texts WHERE id = 1) WHERE id = 1;",
+        )
+        .unwrap();
+    let found = problems(&env);
+    assert!(
+        found.contains(&("state-mismatch".into(), "S1@1".into())),
+        "{found:?}"
+    );
+}

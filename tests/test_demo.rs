@@ -30,3 +30,17 @@ fn the_demo_json_names_its_folder() {
         .join(".claimtrail")
         .is_dir());
 }
+
+#[test]
+fn the_demo_without_a_path_makes_and_names_a_fresh_folder() {
+    let env = Env::bare();
+    let out = env.json(&["demo"]);
+    let path = std::path::PathBuf::from(out["path"].as_str().unwrap());
+    assert!(path.join(".claimtrail/claimtrail.db").is_file());
+    assert!(path
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .starts_with("claimtrail-demo-"));
+    std::fs::remove_dir_all(path).unwrap();
+}

@@ -87,7 +87,7 @@ fn malformed_import_files_import_nothing_and_name_the_record() {
     refused(
         &env,
         "bad.csv",
-        "text,doc\nok,D1\nbad,X1\n",
+        "text,quote,doc\nok,836 protest notes,D1\nbad,836,X1\n",
         "line 3: `X1` is not a document id",
     );
     refused(

@@ -85,3 +85,178 @@ fn usage_errors_exit_2() {
     env.fails(&["no-such-command"], 2);
     env.ok(&["--help"]);
 }
+
+#[test]
+fn init_over_a_file_or_a_stray_folder_is_a_clear_user_error() {
+    let env = Env::bare();
+    env.write("afile", "x");
+    let stderr = env.fails(&["init", "afile"], 1);
+    assert!(
+        stderr.contains("cannot create the workspace at afile/.claimtrail"),
+        "{stderr}"
+    );
+    std::fs::create_dir(env.path().join(".claimtrail")).unwrap();
+    let stderr = env.fails(&["init"], 1);
+    assert!(stderr.contains("is not a claimtrail workspace"), "{stderr}");
+}
+
+#[test]
+fn an_empty_environment_variable_counts_as_unset() {
+    let env = Env::new();
+    env.cmd()
+        .env("CLAIMTRAIL_DIR", "")
+        .args(["claim", "list"])
+        .assert()
+        .success();
+    let out = env
+        .cmd()
+        .env("CLAIMTRAIL_USER", "")
+        .env("USER", "login-name")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .args(["--json", "claim", "add", "--text", "x"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(env.json(&["audit", "log", "C1"])[0]["actor"], "login-name");
+}
+
+#[test]
+fn the_actor_comes_from_the_flag_the_variable_git_then_the_login() {
+    let env = Env::new();
+    let home = env.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    std::fs::write(home.join("gitconfig"), "[user]\n\tname = Git Person\n").unwrap();
+    let run = |flag: Option<&str>, var: Option<&str>, git: bool| {
+        let mut c = env.cmd();
+        c.env_remove("CLAIMTRAIL_USER")
+            .env("USER", "login-name")
+            .env("GIT_CONFIG_NOSYSTEM", "1");
+        c.env(
+            "GIT_CONFIG_GLOBAL",
+            if git {
+                home.join("gitconfig")
+            } else {
+                "/dev/null".into()
+            },
+        );
+        if let Some(v) = var {
+            c.env("CLAIMTRAIL_USER", v);
+        }
+        c.args(["--json", "claim", "add", "--text", "x"]);
+        if let Some(f) = flag {
+            c.args(["--as", f]);
+        }
+        let out = c.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let id = v["id"].as_str().unwrap().to_string();
+        env.json(&["audit", "log", &id])[0]["actor"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        run(Some("Flag Person"), Some("Var Person"), true),
+        "Flag Person"
+    );
+    assert_eq!(run(None, Some("Var Person"), true), "Var Person");
+    assert_eq!(run(None, None, true), "Git Person");
+    assert_eq!(run(None, None, false), "login-name");
+}
+
+#[test]
+fn quiet_prints_only_the_new_ids() {
+    let env = Env::with_article();
+    assert_eq!(env.ok(&["-q", "claim", "add", "--text", "a"]), "C1\n");
+    let file = env.write("c.json", r#"[{"text": "b"}, {"text": "c"}]"#);
+    assert_eq!(env.ok(&["-q", "claim", "import", &file]), "C2\nC3\n");
+    assert_eq!(
+        env.ok(&["-q", "claim", "edit", "C1", "--text", "z"]),
+        "C1\n"
+    );
+}
+
+#[test]
+fn an_older_workspace_is_migrated_on_open_and_a_newer_one_refused() {
+    let env = Env::bare();
+    let root = env.path().join(".claimtrail");
+    std::fs::create_dir_all(root.join("objects")).unwrap();
+    {
+        let mut conn = rusqlite::Connection::open(root.join("claimtrail.db")).unwrap();
+        claimtrail::store::migrate_to(&mut conn, 1).unwrap();
+    }
+    env.ok(&["claim", "add", "--text", "after the upgrade"]);
+    let version: i64 = env
+        .db()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, claimtrail::store::latest_version());
+    env.ok(&["claim", "list"]);
+    env.db()
+        .pragma_update(
+            None,
+            "user_version",
+            claimtrail::store::latest_version() + 1,
+        )
+        .unwrap();
+    let stderr = env.fails(&["claim", "list"], 1);
+    assert!(
+        stderr.contains("newer than this claimtrail knows"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_damaged_database_file_is_named() {
+    let env = Env::new();
+    std::fs::write(env.root().join("claimtrail.db"), vec![b'x'; 4096]).unwrap();
+    let stderr = env.fails(&["claim", "list"], 1);
+    assert!(
+        stderr.contains("claimtrail.db is not a SQLite database"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn config_values_are_checked_stored_and_recorded() {
+    let env = Env::new();
+    assert_eq!(
+        env.ok(&["config", "get", "review.second-reviewer"]),
+        "off\n"
+    );
+    env.ok(&["config", "set", "review.second-reviewer", "on"]);
+    env.ok(&["config", "set", "org.name", "Example Checks"]);
+    let all = env.json(&["config", "get"]);
+    let find = |k: &str| {
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["key"] == k)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(find("review.second-reviewer")["value"], "on");
+    assert_eq!(find("org.name")["value"], "Example Checks");
+    assert_eq!(find("org.url")["value"], serde_json::Value::Null);
+    let stderr = env.fails(&["config", "set", "anchor.threshold", "2"], 1);
+    assert!(
+        stderr.contains("`2` is not a value for anchor.threshold"),
+        "{stderr}"
+    );
+    let stderr = env.fails(&["config", "set", "no.such", "x"], 1);
+    assert!(stderr.contains("`no.such` is not a setting"), "{stderr}");
+    let log = env.json(&["audit", "log"]);
+    assert_eq!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "config.set")
+            .count(),
+        2
+    );
+}

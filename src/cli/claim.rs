@@ -111,6 +111,9 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<(), CliError> {
             let mut ws = ctx.workspace()?;
             let actor = ctx.actor()?;
             let default_doc: Option<DocId> = doc.as_deref().map(str::parse).transpose()?;
+            if let Some(d) = &doc {
+                doc::find(&ws, d)?;
+            }
             let bytes = std::fs::read(&file).map_err(|e| CliError::file(&file, "read", e))?;
             let records = import::parse(&file, &bytes)?;
             let logged = log(&mut ws, &actor, records, default_doc)?;
@@ -349,7 +352,13 @@ impl Render for Imported {
     }
 
     fn quiet(&self) -> Option<String> {
-        Some(self.imported.to_string())
+        Some(
+            self.ids
+                .iter()
+                .map(|id| id.to_string())
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
     }
 }
 

@@ -58,10 +58,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
         "Building the demo workspace in {}",
         folder.display()
     ));
+    let body = ws.blobs.put_bytes(ARTICLE)?;
+    let extracted = crate::extract::plain_text(ARTICLE)?;
     let added = doc::add(
         &mut ws,
         &actor,
-        ARTICLE,
+        body,
+        extracted,
         &DocMeta {
             origin: "fixtures/article.txt".into(),
             title: "Russia's offer to mediate between Pakistan and the Afghan Taliban (opinion)"

@@ -5,17 +5,20 @@ use super::ui::{list_table, Render, Ui};
 use super::Context;
 use crate::anchor::clip;
 use crate::audit::short;
+use crate::blobs::Stored;
 use crate::extract;
+use crate::extract::Extracted;
+use crate::fetch::{Fetcher, Limits, Target};
 use crate::ids::DocId;
 use crate::store::{DocumentRow, NewDocument, NewText};
 use crate::workspace::Workspace;
 use comfy_table::Cell;
 use serde::Serialize;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    /// Snapshot an article: keep its bytes, hashed, and decode its text
+    /// Snapshot an article: keep its bytes, hashed, and extract its text
     Add(AddArgs),
     /// List the articles
     List,
@@ -31,9 +34,10 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct AddArgs {
-    /// The article file (plain UTF-8 text)
-    pub file: PathBuf,
-    /// Its title [default: the file name]
+    /// The article: a file (text, HTML or PDF) or an http(s) URL
+    #[arg(value_name = "FILE|URL")]
+    pub file: String,
+    /// Its title [default: the page's own title, else the file name]
     #[arg(long)]
     pub title: Option<String>,
     /// Who published it
@@ -52,23 +56,22 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<(), CliError> {
         Command::Add(args) => {
             let mut ws = ctx.workspace()?;
             let actor = ctx.actor()?;
-            if args.file.to_str().is_some_and(|f| f.contains("://")) {
-                return Err(CliError::user(format!(
-                    "`{}` is a URL; this version reads article files only",
-                    args.file.display()
-                ))
-                .hint("save the page as text and run `claimtrail doc add FILE --url URL`"));
-            }
-            let bytes =
-                std::fs::read(&args.file).map_err(|e| CliError::file(&args.file, "read", e))?;
+            let target = Target::parse(&args.file)?;
+            let (body, extracted) = snapshot(&ws, &target)?;
             let meta = DocMeta {
-                origin: args.file.display().to_string(),
-                title: args.title.unwrap_or_else(|| file_title(&args.file)),
+                origin: args.file.clone(),
+                title: args
+                    .title
+                    .or(extracted.title.clone())
+                    .unwrap_or_else(|| file_title(&args.file)),
                 publisher: args.publisher,
-                url: args.url,
+                url: args.url.or(match &target {
+                    Target::Url(u) => Some(u.to_string()),
+                    Target::File(_) => None,
+                }),
                 published: args.published,
             };
-            let added = add(&mut ws, &actor, &bytes, &meta)?;
+            let added = add(&mut ws, &actor, body, extracted, &meta)?;
             ctx.ui.emit(&added)
         }
         Command::List => {
@@ -107,7 +110,7 @@ pub struct AddedDoc {
     pub size: u64,
     pub title: String,
     pub text_sha256: String,
-    pub encoding: &'static str,
+    pub encoding: String,
 }
 
 impl Render for AddedDoc {
@@ -123,35 +126,55 @@ impl Render for AddedDoc {
     }
 }
 
-/// Snapshots an article's bytes and text and records it, all or nothing: if the
-/// transaction fails, the blobs this call created are taken back.
-pub fn add(
-    ws: &mut Workspace,
-    actor: &str,
-    bytes: &[u8],
-    meta: &DocMeta,
-) -> Result<AddedDoc, CliError> {
-    if meta.title.trim().is_empty() {
-        return Err(CliError::user("the title is empty"));
-    }
-    if let Some(date) = &meta.published {
-        crate::time::check_date(date).ok_or_else(|| {
-            CliError::user(format!(
-                "`{date}` is not a publication date (use YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time)"
-            ))
-        })?;
-    }
-    let extracted =
-        extract::plain_text(bytes).map_err(|e| CliError::from(e).context(&meta.origin))?;
-    let chars = extracted.text.chars().count();
-    let body = ws.blobs.put_bytes(bytes)?;
-    let text_blob = match ws.blobs.put_bytes(extracted.text.as_bytes()) {
-        Ok(t) => t,
+/// Captures an article's bytes (a file, or a URL fetched the way sources are)
+/// into the blob store and extracts its text. An article must have text: if none
+/// can be extracted, the bytes are taken back and the error names the article.
+pub fn snapshot(ws: &Workspace, target: &Target) -> Result<(Stored, Extracted), CliError> {
+    let fetcher = Fetcher::new(Limits::default())?;
+    let capture = fetcher.capture(target, &ws.blobs)?;
+    let bytes = match ws.blobs.read_verified(&capture.body.sha256) {
+        Ok(b) => b,
         Err(e) => {
-            ws.blobs.take_back(&body);
+            ws.take_back(&capture.body);
             return Err(e.into());
         }
     };
+    match extract::extract(
+        &bytes,
+        capture.content_type.as_deref(),
+        Some(&capture.locator),
+    ) {
+        Ok(extracted) if extracted.text.trim().is_empty() => {
+            ws.take_back(&capture.body);
+            Err(CliError::user(format!("{target}: the article has no text")))
+        }
+        Ok(extracted) => Ok((capture.body, extracted)),
+        Err(e) => {
+            ws.take_back(&capture.body);
+            Err(CliError::from(e).context(target))
+        }
+    }
+}
+
+/// Records an article whose bytes are stored, with its extracted text, all or
+/// nothing: if the transaction fails, the blobs this command added are taken back.
+pub fn add(
+    ws: &mut Workspace,
+    actor: &str,
+    body: Stored,
+    extracted: Extracted,
+    meta: &DocMeta,
+) -> Result<AddedDoc, CliError> {
+    let checked = check_meta(meta);
+    let text_blob = checked.and_then(|()| Ok(ws.blobs.put_bytes(extracted.text.as_bytes())?));
+    let text_blob = match text_blob {
+        Ok(t) => t,
+        Err(e) => {
+            ws.take_back(&body);
+            return Err(e);
+        }
+    };
+    let chars = extracted.text.chars().count();
     let result = ws.store.write(actor, |w| {
         let text_id = w.add_text(&NewText {
             sha256: &text_blob.sha256,
@@ -167,7 +190,7 @@ pub fn add(
             published: meta.published.as_deref(),
             sha256: &body.sha256,
             size: body.size,
-            encoding: extracted.encoding,
+            encoding: &extracted.encoding,
             text_id,
         })
     });
@@ -182,17 +205,32 @@ pub fn add(
             encoding: extracted.encoding,
         }),
         Err(e) => {
-            ws.blobs.take_back(&text_blob);
-            ws.blobs.take_back(&body);
+            ws.take_back(&text_blob);
+            ws.take_back(&body);
             Err(CliError::from(e))
         }
     }
 }
 
-fn file_title(path: &Path) -> String {
-    path.file_name()
+fn check_meta(meta: &DocMeta) -> Result<(), CliError> {
+    if meta.title.trim().is_empty() {
+        return Err(CliError::user("the title is empty"));
+    }
+    if let Some(date) = &meta.published {
+        crate::time::check_date(date).ok_or_else(|| {
+            CliError::user(format!(
+                "`{date}` is not a publication date (use YYYY, YYYY-MM, YYYY-MM-DD or an RFC 3339 time)"
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+fn file_title(input: &str) -> String {
+    Path::new(input)
+        .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.display().to_string())
+        .unwrap_or_else(|| input.to_string())
 }
 
 /// Looks a document up by its typed id; an unknown one is an error naming it.

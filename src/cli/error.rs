@@ -8,7 +8,9 @@
 use crate::actor::ActorError;
 use crate::anchor::AnchorError;
 use crate::blobs::BlobError;
+pub use crate::describe_io;
 use crate::extract::ExtractError;
+use crate::fetch::FetchError;
 use crate::ids::BadId;
 use crate::import::ImportError;
 use crate::review::BadStatus;
@@ -101,19 +103,6 @@ impl fmt::Display for CliError {
     }
 }
 
-/// An io::Error in words, without Rust's `Os { code: … }` dressing.
-pub fn describe_io(e: &io::Error) -> String {
-    match e.kind() {
-        io::ErrorKind::NotFound => "no such file or folder".into(),
-        io::ErrorKind::PermissionDenied => "permission denied".into(),
-        io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
-        _ => {
-            let s = e.to_string();
-            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
-        }
-    }
-}
-
 impl From<io::Error> for CliError {
     fn from(e: io::Error) -> Self {
         if e.kind() == io::ErrorKind::BrokenPipe {
@@ -130,8 +119,11 @@ impl From<StoreError> for CliError {
             StoreError::ReadOnly => CliError::io(message)
                 .hint("check the permissions of the .claimtrail folder and claimtrail.db"),
             StoreError::Busy => CliError::io(message).hint("try again when the other command ends"),
-            StoreError::DiskFull | StoreError::Open(_) => CliError::io(message),
+            StoreError::DiskFull => CliError::io(message),
+            StoreError::Open(_) => CliError::io(message)
+                .hint("claimtrail needs to write in the .claimtrail folder even to read (SQLite's WAL files)"),
             StoreError::TooNew { .. } => CliError::user(message),
+            StoreError::NotADatabase(_) => CliError::user(message),
             StoreError::Sqlite(_) => CliError::new(Kind::Internal, message),
         }
     }
@@ -146,7 +138,13 @@ impl From<WorkspaceError> for CliError {
             WorkspaceError::Exists(_) => {
                 CliError::user(message).hint("nothing was changed; use the workspace that is there")
             }
-            WorkspaceError::Create { .. } => CliError::io(message),
+            WorkspaceError::InTheWay(_) => {
+                CliError::user(message).hint("move it away, then run `claimtrail init` again")
+            }
+            WorkspaceError::Create { source, .. } => match source.kind() {
+                io::ErrorKind::AlreadyExists | io::ErrorKind::NotADirectory => CliError::user(message),
+                _ => CliError::io(message),
+            },
             WorkspaceError::Store(s) => s.into(),
         }
     }
@@ -156,10 +154,22 @@ impl From<BlobError> for CliError {
     fn from(e: BlobError) -> Self {
         let message = e.to_string();
         match e {
-            BlobError::Write { .. } | BlobError::Read { .. } => CliError::io(message),
+            BlobError::Write { .. } | BlobError::Read { .. } | BlobError::Source(_) => {
+                CliError::io(message)
+            }
             BlobError::Missing { .. } | BlobError::Corrupt { .. } => CliError::user(message)
                 .hint("run `claimtrail audit verify` to check the whole workspace"),
             BlobError::BadHash(_) => CliError::new(Kind::Internal, message),
+        }
+    }
+}
+
+impl From<FetchError> for CliError {
+    fn from(e: FetchError) -> Self {
+        if e.is_io() {
+            CliError::io(e.to_string())
+        } else {
+            CliError::user(e.to_string())
         }
     }
 }

@@ -10,6 +10,7 @@ mod demo;
 mod doc;
 pub mod error;
 mod init;
+mod source;
 pub mod ui;
 
 use crate::workspace::Workspace;
@@ -27,20 +28,18 @@ use ui::Ui;
     after_help = "Start with `claimtrail init`, then `doc add ARTICLE`, `claim add --doc D1 --quote \"…\"` and `audit`.\nSee a whole workspace built: `claimtrail demo`."
 )]
 pub struct Cli {
-    /// The workspace to use (the folder holding .claimtrail); default: search upward from here
+    /// The workspace to use (the folder holding .claimtrail) [env: CLAIMTRAIL_DIR; default: search upward from here]
     #[arg(
         long,
         global = true,
-        env = "CLAIMTRAIL_DIR",
         value_name = "PATH",
         help_heading = "Global options"
     )]
     pub dir: Option<PathBuf>,
-    /// Who is acting, recorded on every change [default: git user.name, then the login name]
+    /// Who is acting, recorded on every change [env: CLAIMTRAIL_USER; default: git user.name, then the login name]
     #[arg(
         long = "as",
         global = true,
-        env = "CLAIMTRAIL_USER",
         value_name = "NAME",
         help_heading = "Global options"
     )]
@@ -65,6 +64,9 @@ pub enum Command {
     /// Claims: log, import, list, show, edit
     #[command(subcommand)]
     Claim(claim::Command),
+    /// Sources: capture URLs and files as hashed snapshots, recheck them for drift
+    #[command(subcommand)]
+    Source(source::Command),
     /// The audit table of every claim; `audit log` and `audit verify`
     Audit(audit::Args),
     /// Workspace settings
@@ -83,10 +85,18 @@ pub struct Context {
 
 impl Context {
     pub fn new(cli: &Cli) -> Context {
+        // An empty variable counts as unset, as NO_COLOR does.
+        let env = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         Context {
             ui: Ui::from_env(cli.json, cli.quiet),
-            dir: cli.dir.clone(),
-            actor_flag: cli.actor.clone(),
+            dir: cli
+                .dir
+                .clone()
+                .or_else(|| env("CLAIMTRAIL_DIR").map(PathBuf::from)),
+            actor_flag: cli
+                .actor
+                .clone()
+                .or_else(|| env("CLAIMTRAIL_USER").map(|v| v.to_string_lossy().into_owned())),
         }
     }
 
@@ -110,6 +120,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Init(args) => init::run(&ctx, args),
         Command::Doc(cmd) => doc::run(&ctx, cmd),
         Command::Claim(cmd) => claim::run(&ctx, cmd),
+        Command::Source(cmd) => source::run(&ctx, cmd),
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Config(cmd) => config::run(&ctx, cmd),
         Command::Demo(args) => demo::run(&ctx, args),

@@ -36,7 +36,7 @@ impl Ui {
         Ui {
             json,
             quiet,
-            color: !json && !no_color && std::io::stdout().is_terminal(),
+            color: wants_color(json, no_color, std::io::stdout().is_terminal()),
             progress: !json && !quiet && std::io::stderr().is_terminal(),
         }
     }
@@ -92,6 +92,11 @@ impl Ui {
     }
 }
 
+/// Colour only for people at a terminal who have not asked for none.
+fn wants_color(json: bool, no_color: bool, stdout_is_terminal: bool) -> bool {
+    !json && !no_color && stdout_is_terminal
+}
+
 /// A comfy-table of `rows`, one row each through `cells`; empty when there are none.
 pub fn list_table<T>(
     ui: &Ui,
@@ -115,5 +120,31 @@ pub fn plural(n: usize, noun: &str) -> String {
         format!("1 {noun}")
     } else {
         format!("{n} {noun}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color_or_json() {
+        assert!(wants_color(false, false, true));
+        assert!(!wants_color(false, true, true));
+        assert!(!wants_color(false, false, false));
+        assert!(!wants_color(true, false, true));
+    }
+
+    #[test]
+    fn tables_carry_no_escapes_without_colour() {
+        let ui = Ui {
+            json: false,
+            quiet: false,
+            color: false,
+            progress: false,
+        };
+        let mut t = ui.table(&["Status"]);
+        t.add_row(vec![ui.status_cell(Status::Verified)]);
+        assert!(!t.to_string().contains('\u{1b}'));
     }
 }

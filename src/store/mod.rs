@@ -7,6 +7,7 @@
 //! commit or vanish together.
 
 mod migrate;
+mod sources;
 
 use crate::anchor::Anchor;
 use crate::audit::{chain_hash, Event, EventBody, GENESIS};
@@ -22,6 +23,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub use migrate::{latest_version, migrate, migrate_to};
+pub use sources::{AttemptRow, Hop, NewSnapshot, SnapshotRow, SourceKind, SourceRow};
 
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -34,8 +36,10 @@ pub enum StoreError {
     Busy,
     #[error("the disk holding the workspace is full")]
     DiskFull,
-    #[error("cannot open the workspace database: {0}")]
+    #[error("cannot open the workspace database {0}")]
     Open(String),
+    #[error("{0} is not a SQLite database: the workspace is damaged")]
+    NotADatabase(String),
     #[error("this workspace has schema version {found}, newer than this claimtrail knows ({known}): upgrade claimtrail")]
     TooNew { found: i64, known: i64 },
     #[error("database error: {0}")]
@@ -285,8 +289,15 @@ impl Store {
     /// Never creates a file.
     pub fn open(path: &Path) -> Result<Store> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(path, flags)?;
-        Store::setup(conn)
+        let named = |e: StoreError| match e {
+            StoreError::Open(reason) => StoreError::Open(format!("{}: {reason}", path.display())),
+            StoreError::Sqlite(e) if e.sqlite_error_code() == Some(ErrorCode::NotADatabase) => {
+                StoreError::NotADatabase(path.display().to_string())
+            }
+            other => other,
+        };
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| named(e.into()))?;
+        Store::setup(conn).map_err(named)
     }
 
     /// A private database in memory, for tests.
@@ -425,6 +436,7 @@ impl Store {
     pub fn blob_refs(&self) -> Result<Vec<BlobRef>> {
         let mut stmt = self.conn.prepare(
             "SELECT 'D' || id, sha256 FROM documents
+             UNION ALL SELECT 'S' || source_id || '@' || seq, sha256 FROM snapshots
              UNION ALL SELECT 'text ' || id, sha256 FROM texts",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -478,8 +490,24 @@ impl Store {
         Ok(out)
     }
 
+    /// The triggers that keep the audit log append-only, if any has been dropped.
+    pub fn missing_triggers(&self) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for name in ["events_no_update", "events_no_delete"] {
+            let present: bool = self.conn.query_row(
+                "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?1)",
+                [name],
+                |r| r.get(0),
+            )?;
+            if !present {
+                out.push(name.to_string());
+            }
+        }
+        Ok(out)
+    }
+
     /// Direct access for tests that play the part of someone editing the file.
-    #[doc(hidden)]
+    #[cfg(test)]
     pub fn raw_connection(&self) -> &Connection {
         &self.conn
     }

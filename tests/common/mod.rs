@@ -1,5 +1,7 @@
 //! Helpers shared by the integration tests.
 
+pub mod server;
+
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,972 @@
+//! `claimtrail source add|list|show|text|recheck`: what was consulted, captured
+//! as hashed snapshots, many at once, and checked again for drift.
+
+use super::error::{CliError, Kind};
+use super::ui::{list_table, plural, Render, Ui};
+use super::Context;
+use crate::anchor::clip;
+use crate::audit::short;
+use crate::blobs::Stored;
+use crate::drift;
+use crate::extract::{self, Extracted};
+use crate::fetch::{Capture, FetchError, Fetcher, Limits, Target};
+use crate::ids::{SnapshotRef, SourceId};
+use crate::store::{AttemptRow, NewSnapshot, NewText, SnapshotRow, SourceKind, SourceRow};
+use crate::workspace::Workspace;
+use comfy_table::Cell;
+use serde::Serialize;
+use std::io::{BufRead, Read};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Bodies larger than this are kept but not read for text (memory stays bounded).
+const EXTRACT_LIMIT: u64 = 32 * 1024 * 1024;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Capture URLs or files as hashed snapshots and extract their text
+    Add(AddArgs),
+    /// List sources with their snapshots
+    List,
+    /// Show a source's snapshots over time, and failed rechecks
+    Show {
+        /// The source id, like S1
+        id: String,
+    },
+    /// Print a snapshot's extracted text (default: the latest snapshot)
+    Text {
+        /// A source or snapshot id, like S1 or S1@2
+        id: String,
+    },
+    /// Capture sources again and report what changed
+    Recheck(RecheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FetchArgs {
+    /// Give up on a capture after this many seconds
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub timeout: u64,
+    /// Refuse bodies larger than this many bytes (suffixes K, M, G allowed)
+    #[arg(long, value_name = "BYTES", default_value = "100M", value_parser = parse_size)]
+    pub max_size: u64,
+    /// Captures to run at once
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: u16,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AddArgs {
+    /// URLs (http, https) and file paths
+    #[arg(value_name = "URL|FILE")]
+    pub items: Vec<String>,
+    /// Read more items from this file, one per line (`-` for stdin; # starts a comment)
+    #[arg(long, value_name = "LIST")]
+    pub from: Option<PathBuf>,
+    /// A title for the source (only with a single item) [default: the page's title]
+    #[arg(long)]
+    pub title: Option<String>,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["ids", "all"])))]
+pub struct RecheckArgs {
+    /// The sources to recheck, like S1 S2
+    pub ids: Vec<String>,
+    /// Recheck every source
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+}
+
+/// `100M` → 104857600.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let (num, mult) = match t.char_indices().last() {
+        Some((i, c)) if c.is_ascii_alphabetic() => {
+            let m = match c.to_ascii_uppercase() {
+                'K' => 1 << 10,
+                'M' => 1 << 20,
+                'G' => 1 << 30,
+                _ => return Err(format!("`{s}`: the suffix must be K, M or G")),
+            };
+            (&t[..i], m)
+        }
+        _ => (t, 1),
+    };
+    num.trim()
+        .parse::<u64>()
+        .ok()
+        .and_then(|n| n.checked_mul(mult))
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("`{s}` is not a size (like 500K, 100M or 1G)"))
+}
+
+impl FetchArgs {
+    fn fetcher(&self) -> Result<Fetcher, CliError> {
+        Ok(Fetcher::new(Limits {
+            timeout: Duration::from_secs(self.timeout.max(1)),
+            max_size: self.max_size,
+        })?)
+    }
+}
+
+pub fn run(ctx: &Context, cmd: Command) -> Result<(), CliError> {
+    match cmd {
+        Command::Add(args) => add(ctx, args),
+        Command::List => {
+            let ws = ctx.workspace()?;
+            let mut out = Vec::new();
+            for s in ws.store.sources()? {
+                let snapshots = ws.store.snapshots_of(s.id)?;
+                out.push(Listed::new(s, &snapshots));
+            }
+            ctx.ui.emit(&SourceList(out))
+        }
+        Command::Show { id } => {
+            let ws = ctx.workspace()?;
+            let source = find(&ws, &id)?;
+            let snapshots = ws.store.snapshots_of(source.id)?;
+            let attempts = ws.store.attempts_of(source.id)?;
+            ctx.ui.emit(&Shown {
+                source,
+                snapshots,
+                attempts,
+            })
+        }
+        Command::Text { id } => {
+            let ws = ctx.workspace()?;
+            let snap = find_snapshot(&ws, &id)?;
+            let (Some(text_sha256), None) = (&snap.text_sha256, &snap.text_error) else {
+                return Err(CliError::user(format!(
+                    "{} has no text: {}",
+                    snap.id,
+                    snap.text_error.as_deref().unwrap_or("none was extracted")
+                )));
+            };
+            let bytes = ws.blobs.read_verified(text_sha256)?;
+            ctx.ui.emit(&SnapshotText {
+                snapshot: snap.id,
+                text_sha256: text_sha256.clone(),
+                text: String::from_utf8_lossy(&bytes).into_owned(),
+            })
+        }
+        Command::Recheck(args) => recheck(ctx, args),
+    }
+}
+
+/// Looks a source up by id; an unknown one is an error naming it.
+pub fn find(ws: &Workspace, id: &str) -> Result<SourceRow, CliError> {
+    let source: SourceId = id.parse()?;
+    ws.store.source(source)?.ok_or_else(|| {
+        CliError::user(format!("no source {source} in this workspace"))
+            .hint("`claimtrail source list` shows them")
+    })
+}
+
+/// Looks up `S1@2`, or the latest snapshot of `S1`.
+pub fn find_snapshot(ws: &Workspace, id: &str) -> Result<SnapshotRow, CliError> {
+    let r: SnapshotRef = id.parse()?;
+    find(ws, &r.source.to_string())?;
+    ws.store.snapshot(r)?.ok_or_else(|| match r.seq {
+        Some(_) => CliError::user(format!("no snapshot {r}")).hint(format!(
+            "`claimtrail source show {}` lists its snapshots",
+            r.source
+        )),
+        None => CliError::user(format!("{r} has no snapshot yet")),
+    })
+}
+
+/// A capture with its text, stored as blobs, not yet recorded.
+struct Prepared {
+    capture: Capture,
+    text: Result<(Stored, Extracted), String>,
+}
+
+/// Why one item failed: the message, whose fault, and what a recheck makes of it.
+struct Failure {
+    message: String,
+    io: bool,
+    gone: bool,
+    http_status: Option<u16>,
+}
+
+impl From<FetchError> for Failure {
+    fn from(e: FetchError) -> Self {
+        Failure {
+            io: e.is_io(),
+            gone: e.means_gone(),
+            http_status: e.http_status(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<CliError> for Failure {
+    fn from(e: CliError) -> Self {
+        Failure {
+            io: e.kind == Kind::Io,
+            gone: false,
+            http_status: None,
+            message: e.message,
+        }
+    }
+}
+
+/// Captures one target and extracts its text; blobs only, no rows. Runs on a
+/// worker thread. On failure nothing it stored is left behind (the capture's own
+/// temp file is gone; a body refused for its charset is handed back for removal).
+fn prepare(
+    fetcher: &Fetcher,
+    ws_blobs: &crate::blobs::BlobStore,
+    target: &Target,
+) -> Result<Prepared, (Failure, Option<Stored>)> {
+    let capture = fetcher
+        .capture(target, ws_blobs)
+        .map_err(|e| (Failure::from(e), None))?;
+    if capture.body.size > EXTRACT_LIMIT {
+        let why = format!(
+            "not extracted: the body is {} bytes, over the {EXTRACT_LIMIT}-byte extraction limit",
+            capture.body.size
+        );
+        return Ok(Prepared {
+            capture,
+            text: Err(why),
+        });
+    }
+    let bytes = match ws_blobs.read_verified(&capture.body.sha256) {
+        Ok(b) => b,
+        Err(e) => return Err((CliError::from(e).into(), Some(capture.body))),
+    };
+    let name = capture
+        .final_url
+        .clone()
+        .unwrap_or_else(|| capture.locator.clone());
+    let text = match extract::extract(&bytes, capture.content_type.as_deref(), Some(&name)) {
+        Ok(ex) => match ws_blobs.put_bytes(ex.text.as_bytes()) {
+            Ok(stored) => Ok((stored, ex)),
+            Err(e) => return Err((CliError::from(e).into(), Some(capture.body))),
+        },
+        Err(e) if e.refuses_capture() => {
+            let failure = Failure {
+                message: format!("{target}: {e}"),
+                io: false,
+                gone: false,
+                http_status: None,
+            };
+            return Err((failure, Some(capture.body)));
+        }
+        Err(e) => Err(e.to_string()),
+    };
+    Ok(Prepared { capture, text })
+}
+
+/// Records a prepared capture as a snapshot (making the source if new), in one
+/// transaction; on failure the blobs it added are taken back.
+fn record(
+    ws: &mut Workspace,
+    actor: &str,
+    p: Prepared,
+    title: Option<&str>,
+) -> Result<Recorded, CliError> {
+    let Prepared { capture, text } = p;
+    let kind = if capture.http_status.is_some() {
+        SourceKind::Url
+    } else {
+        SourceKind::File
+    };
+    let page_title = text.as_ref().ok().and_then(|(_, ex)| ex.title.clone());
+    let title = title.map(str::to_string).or(page_title);
+    let result = ws.store.write(actor, |w| {
+        let (source, _) = w.source_for(kind, &capture.locator, title.as_deref())?;
+        let text_id = match &text {
+            Ok((stored, ex)) => Ok(w.add_text(&NewText {
+                sha256: &stored.sha256,
+                chars: ex.text.chars().count(),
+                extractor: ex.extractor,
+                extractor_version: ex.extractor_version,
+            })?),
+            Err(why) => Err(why.clone()),
+        };
+        let snapshot = w.add_snapshot(
+            source,
+            &NewSnapshot {
+                requested: capture.requested.clone(),
+                final_url: capture.final_url.clone(),
+                redirects: capture.redirects.clone(),
+                http_status: capture.http_status,
+                headers: capture.headers.clone(),
+                remote_ip: capture.remote_ip.clone(),
+                file_mtime: capture.file_mtime.clone(),
+                fetched_at: capture.fetched_at.clone(),
+                sha256: capture.body.sha256.clone(),
+                size: capture.body.size,
+                content_type: capture.content_type.clone(),
+                text: text_id,
+            },
+        )?;
+        Ok::<_, crate::store::StoreError>(snapshot)
+    });
+    match result {
+        Ok(snapshot) => Ok(Recorded {
+            source: snapshot.source,
+            snapshot,
+            sha256: capture.body.sha256,
+            size: capture.body.size,
+            http_status: capture.http_status,
+            final_url: capture.final_url,
+            content_type: capture.content_type,
+            text_sha256: text.as_ref().ok().map(|(s, _)| s.sha256.clone()),
+            text_error: text.as_ref().err().cloned(),
+            title,
+        }),
+        Err(e) => {
+            if let Ok((stored, _)) = &text {
+                ws.take_back(stored);
+            }
+            ws.take_back(&capture.body);
+            Err(e.into())
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Recorded {
+    source: SourceId,
+    snapshot: SnapshotRef,
+    sha256: String,
+    size: u64,
+    http_status: Option<u16>,
+    final_url: Option<String>,
+    content_type: Option<String>,
+    text_sha256: Option<String>,
+    text_error: Option<String>,
+    title: Option<String>,
+}
+
+/// Runs `prepare` over `targets` on `jobs` threads and hands each result, as it
+/// arrives, to `on_result` on this thread (which alone writes the database).
+fn capture_all<T: Sync>(
+    ctx: &Context,
+    fetcher: &Fetcher,
+    ws: &mut Workspace,
+    items: &[T],
+    target_of: impl Fn(&T) -> Result<Target, FetchError> + Sync,
+    jobs: usize,
+    mut on_result: impl FnMut(&mut Workspace, usize, Result<Prepared, Failure>),
+) {
+    let bar = progress_bar(ctx, items.len());
+    let next = AtomicUsize::new(0);
+    let blobs = ws.blobs.clone();
+    std::thread::scope(|s| {
+        let (tx, rx) = mpsc::channel();
+        for _ in 0..jobs.min(items.len()).max(1) {
+            let tx = tx.clone();
+            let (next, blobs, target_of) = (&next, &blobs, &target_of);
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(item) = items.get(i) else { break };
+                let result = target_of(item)
+                    .map_err(|e| (Failure::from(e), None))
+                    .and_then(|t| prepare(fetcher, blobs, &t));
+                if tx.send((i, result)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        // Results are recorded in input order, so ids follow the order given
+        // whatever order the captures finish in.
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next_to_record = 0;
+        for (i, result) in rx {
+            waiting.insert(i, result);
+            while let Some(result) = waiting.remove(&next_to_record) {
+                let result = result.map_err(|(failure, stored)| {
+                    if let Some(stored) = stored {
+                        ws.take_back(&stored);
+                    }
+                    failure
+                });
+                if let (Err(f), true) = (&result, items.len() > 1) {
+                    let line = f.message.clone();
+                    match &bar {
+                        Some(bar) => bar.println(line),
+                        None => eprintln!("{line}"),
+                    }
+                }
+                on_result(ws, next_to_record, result);
+                next_to_record += 1;
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+            }
+        }
+    });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+}
+
+fn progress_bar(ctx: &Context, len: usize) -> Option<indicatif::ProgressBar> {
+    if !ctx.ui.progress || len < 2 {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} captured, {elapsed} {msg}")
+            .expect("a valid template"),
+    );
+    Some(bar)
+}
+
+fn read_list(from: &PathBuf) -> Result<Vec<String>, CliError> {
+    let mut text = String::new();
+    if from.as_os_str() == "-" {
+        std::io::stdin()
+            .lock()
+            .read_to_string(&mut text)
+            .map_err(|e| {
+                CliError::io(format!(
+                    "cannot read the list from stdin: {}",
+                    crate::describe_io(&e)
+                ))
+            })?;
+    } else {
+        let f = std::fs::File::open(from).map_err(|e| CliError::file(from, "read", e))?;
+        for line in std::io::BufReader::new(f).lines() {
+            let line = line.map_err(|e| CliError::file(from, "read", e))?;
+            text.push_str(&line);
+            text.push('\n');
+        }
+    }
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect())
+}
+
+fn add(ctx: &Context, args: AddArgs) -> Result<(), CliError> {
+    let mut items = args.items.clone();
+    if let Some(from) = &args.from {
+        items.extend(read_list(from)?);
+    }
+    if items.is_empty() {
+        return Err(CliError::usage(
+            "nothing to add: name URLs or files, or pass --from LIST",
+        ));
+    }
+    if args.title.is_some() && items.len() > 1 {
+        return Err(CliError::usage(
+            "--title names one source; it cannot go with several items",
+        ));
+    }
+    let mut ws = ctx.workspace()?;
+    let actor = ctx.actor()?;
+    let fetcher = args.fetch.fetcher()?;
+    let mut outcomes: Vec<Option<AddOutcome>> = vec![None; items.len()];
+    capture_all(
+        ctx,
+        &fetcher,
+        &mut ws,
+        &items,
+        |item| Target::parse(item),
+        args.fetch.jobs as usize,
+        |ws, i, result| {
+            let outcome = match result
+                .and_then(|p| record(ws, &actor, p, args.title.as_deref()).map_err(Failure::from))
+            {
+                Ok(rec) => AddOutcome::ok(&items[i], rec),
+                Err(f) => AddOutcome::failed(&items[i], f),
+            };
+            outcomes[i] = Some(outcome);
+        },
+    );
+    let outcomes: Vec<AddOutcome> = outcomes.into_iter().flatten().collect();
+    let report = AddReport(outcomes);
+    ctx.ui.emit(&report)?;
+    report.exit()
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct AddOutcome {
+    input: String,
+    #[serde(flatten)]
+    recorded: Option<Recorded>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip)]
+    io_failure: bool,
+}
+
+impl AddOutcome {
+    fn ok(input: &str, rec: Recorded) -> AddOutcome {
+        AddOutcome {
+            input: input.to_string(),
+            recorded: Some(rec),
+            error: None,
+            io_failure: false,
+        }
+    }
+
+    fn failed(input: &str, f: Failure) -> AddOutcome {
+        AddOutcome {
+            input: input.to_string(),
+            recorded: None,
+            error: Some(f.message),
+            io_failure: f.io,
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct AddReport(Vec<AddOutcome>);
+
+impl AddReport {
+    /// Non-zero if any item failed: 3 if the network or disk failed, else 1.
+    fn exit(&self) -> Result<(), CliError> {
+        let failed: Vec<&AddOutcome> = self.0.iter().filter(|o| o.error.is_some()).collect();
+        if failed.is_empty() {
+            return Ok(());
+        }
+        let kind = if failed.iter().any(|o| o.io_failure) {
+            Kind::Io
+        } else {
+            Kind::User
+        };
+        let message = if self.0.len() == 1 {
+            failed[0].error.clone().unwrap_or_default()
+        } else {
+            format!(
+                "{} of {} failed",
+                failed.len(),
+                plural(self.0.len(), "item")
+            )
+        };
+        Err(CliError::new(kind, message))
+    }
+}
+
+impl Render for AddReport {
+    fn human(&self, ui: &Ui) -> String {
+        if let [one] = self.0.as_slice() {
+            return match &one.recorded {
+                Some(r) => one_line(r),
+                None => String::new(),
+            };
+        }
+        list_table(
+            ui,
+            &["Input", "Snapshot", "Status", "Size", "SHA-256", "Text"],
+            &self.0,
+            |o| match &o.recorded {
+                Some(r) => vec![
+                    Cell::new(clip(&o.input, 50)),
+                    Cell::new(r.snapshot),
+                    Cell::new(r.http_status.map_or("file".into(), |s| s.to_string())),
+                    Cell::new(r.size),
+                    Cell::new(short(&r.sha256)),
+                    Cell::new(text_state(r)),
+                ],
+                None => vec![
+                    Cell::new(clip(&o.input, 50)),
+                    Cell::new("—"),
+                    Cell::new("failed"),
+                    Cell::new(""),
+                    Cell::new(""),
+                    Cell::new(clip(o.error.as_deref().unwrap_or(""), 60)),
+                ],
+            },
+        )
+    }
+
+    fn quiet(&self) -> Option<String> {
+        Some(
+            self.0
+                .iter()
+                .filter_map(|o| o.recorded.as_ref().map(|r| r.snapshot.to_string()))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        )
+    }
+}
+
+fn text_state(r: &Recorded) -> String {
+    match (&r.text_sha256, &r.text_error) {
+        (Some(sha), _) => format!("text {}", short(sha)),
+        (None, Some(e)) => clip(e, 60),
+        _ => String::new(),
+    }
+}
+
+fn one_line(r: &Recorded) -> String {
+    let title = r
+        .title
+        .as_deref()
+        .map(|t| format!(" \"{}\"", clip(t, 60)))
+        .unwrap_or_default();
+    let status = r
+        .http_status
+        .map(|s| format!("HTTP {s}, "))
+        .unwrap_or_default();
+    format!(
+        "{}{title}: {status}{} bytes, sha256 {}\n  {}",
+        r.snapshot,
+        r.size,
+        r.sha256,
+        match (&r.text_sha256, &r.text_error) {
+            (Some(sha), _) => format!(
+                "text sha256 {sha} (see `claimtrail source text {}`)",
+                r.snapshot
+            ),
+            (None, Some(e)) => format!("no text: {e}"),
+            _ => String::new(),
+        }
+    )
+}
+
+/// A source in `source list`.
+#[derive(Serialize)]
+struct Listed {
+    id: SourceId,
+    kind: SourceKind,
+    url: String,
+    title: Option<String>,
+    snapshots: Vec<ListedSnapshot>,
+}
+
+#[derive(Serialize)]
+struct ListedSnapshot {
+    id: SnapshotRef,
+    sha256: String,
+    fetched_at: String,
+    http_status: Option<u16>,
+}
+
+impl Listed {
+    fn new(s: SourceRow, snapshots: &[SnapshotRow]) -> Listed {
+        Listed {
+            id: s.id,
+            kind: s.kind,
+            url: s.url,
+            title: s.title,
+            snapshots: snapshots
+                .iter()
+                .map(|n| ListedSnapshot {
+                    id: n.id,
+                    sha256: n.sha256.clone(),
+                    fetched_at: n.fetched_at.clone(),
+                    http_status: n.http_status,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct SourceList(Vec<Listed>);
+
+impl Render for SourceList {
+    fn human(&self, ui: &Ui) -> String {
+        if self.0.is_empty() {
+            return "No sources yet. Add one with `claimtrail source add URL|FILE`.".into();
+        }
+        list_table(
+            ui,
+            &["ID", "Source", "Title", "Snapshots", "Latest", "SHA-256"],
+            &self.0,
+            |s| {
+                let latest = s.snapshots.last();
+                vec![
+                    Cell::new(s.id),
+                    Cell::new(clip(&s.url, 60)),
+                    Cell::new(clip(s.title.as_deref().unwrap_or(""), 40)),
+                    Cell::new(s.snapshots.len()),
+                    Cell::new(latest.map(|l| l.fetched_at.as_str()).unwrap_or("")),
+                    Cell::new(latest.map(|l| short(&l.sha256)).unwrap_or("")),
+                ]
+            },
+        )
+    }
+}
+
+#[derive(Serialize)]
+struct Shown {
+    #[serde(flatten)]
+    source: SourceRow,
+    snapshots: Vec<SnapshotRow>,
+    attempts: Vec<AttemptRow>,
+}
+
+impl Render for Shown {
+    fn human(&self, ui: &Ui) -> String {
+        let s = &self.source;
+        let mut out = format!(
+            "{}  {}\n{}\nAdded {} by {}\n\nSnapshots:\n",
+            s.id,
+            s.title.as_deref().unwrap_or("(no title)"),
+            s.url,
+            s.added_at,
+            s.added_by
+        );
+        out.push_str(&list_table(
+            ui,
+            &["Snapshot", "Fetched", "Status", "Size", "SHA-256", "Text"],
+            &self.snapshots,
+            |n| {
+                vec![
+                    Cell::new(n.id),
+                    Cell::new(&n.fetched_at),
+                    Cell::new(n.http_status.map_or("file".into(), |s| s.to_string())),
+                    Cell::new(n.size),
+                    Cell::new(short(&n.sha256)),
+                    Cell::new(match (&n.text_sha256, &n.text_error) {
+                        (Some(t), _) => {
+                            format!("{} chars, {}", n.text_chars.unwrap_or(0), short(t))
+                        }
+                        (None, Some(e)) => clip(e, 50),
+                        _ => String::new(),
+                    }),
+                ]
+            },
+        ));
+        if let Some(last) = self.snapshots.last() {
+            if !last.redirects.is_empty() {
+                let chain: Vec<String> = last
+                    .redirects
+                    .iter()
+                    .map(|h| format!("{} ({})", h.url, h.status))
+                    .collect();
+                out.push_str(&format!(
+                    "\nLatest redirects: {} → {}",
+                    chain.join(" → "),
+                    last.final_url.as_deref().unwrap_or("")
+                ));
+            }
+        }
+        if !self.attempts.is_empty() {
+            out.push_str("\n\nRechecks that got no content:\n");
+            out.push_str(&list_table(
+                ui,
+                &["At", "Status", "Error", "By"],
+                &self.attempts,
+                |a| {
+                    vec![
+                        Cell::new(&a.at),
+                        Cell::new(a.http_status.map(|s| s.to_string()).unwrap_or_default()),
+                        Cell::new(clip(&a.error, 70)),
+                        Cell::new(&a.by),
+                    ]
+                },
+            ));
+        }
+        out
+    }
+}
+
+#[derive(Serialize)]
+struct SnapshotText {
+    snapshot: SnapshotRef,
+    text_sha256: String,
+    text: String,
+}
+
+impl Render for SnapshotText {
+    fn human(&self, _: &Ui) -> String {
+        self.text.clone()
+    }
+}
+
+/// What a recheck found for one source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum State {
+    /// The same bytes as the latest snapshot.
+    Unchanged,
+    /// Different bytes: a new snapshot, with a summary of the text's drift.
+    Changed,
+    /// 404, 410, a name that no longer resolves, a refused connection, a missing file.
+    Gone,
+    /// Another failure (a timeout, a server error): recorded, nothing concluded.
+    Failed,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Rechecked {
+    source: SourceId,
+    url: String,
+    state: State,
+    snapshot: Option<SnapshotRef>,
+    sha256: Option<String>,
+    previous_sha256: Option<String>,
+    text_changed: Option<bool>,
+    summary: Option<String>,
+    http_status: Option<u16>,
+    error: Option<String>,
+}
+
+fn recheck(ctx: &Context, args: RecheckArgs) -> Result<(), CliError> {
+    let mut ws = ctx.workspace()?;
+    let actor = ctx.actor()?;
+    let sources = if args.all {
+        ws.store.sources()?
+    } else {
+        args.ids
+            .iter()
+            .map(|id| find(&ws, id))
+            .collect::<Result<_, _>>()?
+    };
+    let previous: Vec<Option<SnapshotRow>> = sources
+        .iter()
+        .map(|s| {
+            ws.store.snapshot(SnapshotRef {
+                source: s.id,
+                seq: None,
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    let fetcher = args.fetch.fetcher()?;
+    let mut results: Vec<Option<Rechecked>> = vec![None; sources.len()];
+    let mut write_error: Option<CliError> = None;
+    capture_all(
+        ctx,
+        &fetcher,
+        &mut ws,
+        &sources,
+        |s| match s.kind {
+            SourceKind::Url => Target::parse(&s.url),
+            SourceKind::File => Ok(Target::File(PathBuf::from(&s.url))),
+        },
+        args.fetch.jobs as usize,
+        |ws, i, result| {
+            let source = &sources[i];
+            match recheck_one(ws, &actor, source, previous[i].as_ref(), result) {
+                Ok(r) => results[i] = Some(r),
+                Err(e) => {
+                    write_error.get_or_insert(e);
+                }
+            }
+        },
+    );
+    if let Some(e) = write_error {
+        return Err(e);
+    }
+    let report = RecheckReport(results.into_iter().flatten().collect());
+    ctx.ui.emit(&report)
+}
+
+fn recheck_one(
+    ws: &mut Workspace,
+    actor: &str,
+    source: &SourceRow,
+    previous: Option<&SnapshotRow>,
+    result: Result<Prepared, Failure>,
+) -> Result<Rechecked, CliError> {
+    let mut out = Rechecked {
+        source: source.id,
+        url: source.url.clone(),
+        state: State::Failed,
+        snapshot: None,
+        sha256: None,
+        previous_sha256: previous.map(|p| p.sha256.clone()),
+        text_changed: None,
+        summary: None,
+        http_status: None,
+        error: None,
+    };
+    let prepared = match result {
+        Ok(p) => p,
+        Err(f) => {
+            out.state = if f.gone { State::Gone } else { State::Failed };
+            out.http_status = f.http_status;
+            ws.store.write(actor, |w| {
+                w.add_attempt(source.id, f.http_status, &f.message)
+            })?;
+            out.error = Some(f.message);
+            return Ok(out);
+        }
+    };
+    let rec = record(ws, actor, prepared, None)?;
+    out.snapshot = Some(rec.snapshot);
+    out.http_status = rec.http_status;
+    out.sha256 = Some(rec.sha256.clone());
+    match previous {
+        Some(prev) if prev.sha256 == rec.sha256 => out.state = State::Unchanged,
+        Some(prev) => {
+            out.state = State::Changed;
+            out.text_changed = Some(prev.text_sha256 != rec.text_sha256);
+            out.summary = Some(match (&prev.text_sha256, &rec.text_sha256) {
+                (Some(a), Some(b)) if a == b => {
+                    "the bytes changed but the extracted text is the same".into()
+                }
+                (Some(a), Some(b)) => {
+                    let old = ws.blobs.read_verified(a)?;
+                    let new = ws.blobs.read_verified(b)?;
+                    drift::compare(
+                        &String::from_utf8_lossy(&old),
+                        &String::from_utf8_lossy(&new),
+                    )
+                    .summary()
+                }
+                _ => "the bytes changed; the text cannot be compared (no text on one side)".into(),
+            });
+        }
+        None => out.state = State::Changed,
+    }
+    Ok(out)
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct RecheckReport(Vec<Rechecked>);
+
+impl Render for RecheckReport {
+    fn human(&self, ui: &Ui) -> String {
+        if self.0.is_empty() {
+            return "No sources to recheck.".into();
+        }
+        list_table(
+            ui,
+            &["Source", "State", "Snapshot", "What changed"],
+            &self.0,
+            |r| {
+                vec![
+                    Cell::new(r.source),
+                    Cell::new(match r.state {
+                        State::Unchanged => "unchanged",
+                        State::Changed => "changed",
+                        State::Gone => "gone",
+                        State::Failed => "failed",
+                    }),
+                    Cell::new(r.snapshot.map(|s| s.to_string()).unwrap_or_default()),
+                    Cell::new(clip(
+                        r.summary.as_deref().or(r.error.as_deref()).unwrap_or(""),
+                        90,
+                    )),
+                ]
+            },
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_suffixes() {
+        assert_eq!(parse_size("100M"), Ok(100 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert_eq!(parse_size("512"), Ok(512));
+        assert!(parse_size("0").is_err() && parse_size("10X").is_err() && parse_size("M").is_err());
+    }
+}
