@@ -74,12 +74,21 @@ impl BlobStore {
             path: self.root.clone(),
             source,
         };
-        fs::create_dir_all(&tmp_dir).map_err(write_err)?;
-        // Dropped (and so deleted) on every early return below.
-        let mut tmp = tempfile::Builder::new()
-            .prefix("blob-")
-            .tempfile_in(&tmp_dir)
-            .map_err(write_err)?;
+        let make_tmp = || {
+            tempfile::Builder::new()
+                .prefix("blob-")
+                .tempfile_in(&tmp_dir)
+        };
+        // Dropped (and so deleted) on every early return below. The folder is made
+        // only when missing, not checked on every write.
+        let mut tmp = match make_tmp() {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir_all(&tmp_dir).map_err(write_err)?;
+                make_tmp().map_err(write_err)?
+            }
+            Err(e) => return Err(write_err(e)),
+        };
         let mut hasher = Sha256::new();
         let mut size = 0u64;
         let mut buf = vec![0u8; 64 * 1024];
@@ -105,8 +114,15 @@ impl BlobStore {
         }
         tmp.as_file().sync_all().map_err(write_err)?;
         let parent = dest.parent().expect("blob path has a fan-out directory");
-        fs::create_dir_all(parent).map_err(write_err)?;
-        tmp.persist(&dest).map_err(|e| write_err(e.error))?;
+        let tmp = match tmp.persist(&dest) {
+            Ok(_) => None,
+            Err(e) if e.error.kind() == io::ErrorKind::NotFound => Some(e.file),
+            Err(e) => return Err(write_err(e.error)),
+        };
+        if let Some(tmp) = tmp {
+            fs::create_dir_all(parent).map_err(write_err)?;
+            tmp.persist(&dest).map_err(|e| write_err(e.error))?;
+        }
         sync_dir(parent);
         Ok(Stored {
             sha256,

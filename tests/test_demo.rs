@@ -14,6 +14,20 @@ fn the_demo_builds_a_workspace_and_prints_every_claim() {
     for i in 1..=n {
         assert!(out.contains(&format!("C{i} ")), "C{i} missing from:\n{out}");
     }
+    assert!(
+        out.contains("Sources (synthetic, and saying so in their own text)"),
+        "{out}"
+    );
+    let sources = env.json(&["--dir", "inv", "source", "list"]);
+    assert_eq!(sources.as_array().unwrap().len(), 2);
+    // Every demo source says in its own text that it is synthetic.
+    for id in ["S1", "S2"] {
+        let text = env.json(&["--dir", "inv", "source", "text", id])["text"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        assert!(text.contains("SYNTHETIC"), "{id}: {text}");
+    }
     let verified = env.json(&["--dir", "inv", "audit", "verify"]);
     assert_eq!(verified["ok"], true);
     // The demo refuses to overwrite a workspace.

@@ -7,8 +7,10 @@
 use super::audit::AuditTable;
 use super::doc::{self, DocMeta};
 use super::error::CliError;
+use super::source::{self, SourceList};
 use super::ui::{Render, Ui};
 use super::Context;
+use crate::fetch::{Fetcher, Limits};
 use crate::import;
 use crate::store::AuditRow;
 use crate::workspace::Workspace;
@@ -17,6 +19,18 @@ use std::path::{Path, PathBuf};
 
 const ARTICLE: &[u8] = include_bytes!("../../fixtures/article.txt");
 const CLAIMS: &[u8] = include_bytes!("../../fixtures/claims.json");
+/// Synthetic sources that say so in their own text; the demo captures them as
+/// local files, through the same path as any source.
+const SOURCES: &[(&str, &[u8])] = &[
+    (
+        "demo-statement.html",
+        include_bytes!("../../fixtures/sources/demo-statement.html"),
+    ),
+    (
+        "report.pdf",
+        include_bytes!("../../fixtures/sources/report.pdf"),
+    ),
+];
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -30,13 +44,15 @@ struct Demo {
     doc: String,
     claims: usize,
     rows: Vec<AuditRow>,
+    sources: SourceList,
 }
 
 impl Render for Demo {
     fn human(&self, ui: &Ui) -> String {
         format!(
-            "{}\n\nThe demo workspace is in {}\nLook around:\n  cd {} && claimtrail claim show C1\n  claimtrail audit log C1\n  claimtrail audit verify",
+            "{}\n\nSources (synthetic, and saying so in their own text):\n{}\n\nThe demo workspace is in {}\nLook around:\n  cd {} && claimtrail claim show C10\n  claimtrail source text S1\n  claimtrail audit log C10\n  claimtrail audit verify",
             AuditTable(self.rows.clone()).human(ui),
+            self.sources.human(ui),
             self.path,
             self.path,
         )
@@ -76,11 +92,24 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
     )?;
     let records = import::parse(Path::new("fixtures/claims.json"), CLAIMS)?;
     let logged = super::claim::log(&mut ws, &actor, records, Some(added.id))?;
+
+    let source_dir = folder.join("sources");
+    std::fs::create_dir_all(&source_dir).map_err(|e| CliError::file(&source_dir, "create", e))?;
+    let mut items = Vec::new();
+    for (name, bytes) in SOURCES {
+        let path = source_dir.join(name);
+        std::fs::write(&path, bytes).map_err(|e| CliError::file(&path, "write", e))?;
+        items.push(path.display().to_string());
+    }
+    let fetcher = Fetcher::new(Limits::default())?;
+    let captured = source::add_items(ctx, &mut ws, &actor, &fetcher, &items, None, 2);
+    captured.exit()?;
     let folder = folder.canonicalize().unwrap_or(folder);
     ctx.ui.emit(&Demo {
         path: folder.display().to_string(),
         doc: added.id.to_string(),
         claims: logged.len(),
         rows: ws.store.audit_rows()?,
+        sources: source::listing(&ws)?,
     })
 }

@@ -11,7 +11,9 @@ use crate::drift;
 use crate::extract::{self, Extracted};
 use crate::fetch::{Capture, FetchError, Fetcher, Limits, Target};
 use crate::ids::{SnapshotRef, SourceId};
-use crate::store::{AttemptRow, NewSnapshot, NewText, SnapshotRow, SourceKind, SourceRow};
+use crate::store::{
+    AttemptRow, NewSnapshot, NewText, SnapshotRow, SourceKind, SourceRow, StoreError, Writer,
+};
 use crate::workspace::Workspace;
 use comfy_table::Cell;
 use serde::Serialize;
@@ -121,12 +123,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<(), CliError> {
         Command::Add(args) => add(ctx, args),
         Command::List => {
             let ws = ctx.workspace()?;
-            let mut out = Vec::new();
-            for s in ws.store.sources()? {
-                let snapshots = ws.store.snapshots_of(s.id)?;
-                out.push(Listed::new(s, &snapshots));
-            }
-            ctx.ui.emit(&SourceList(out))
+            ctx.ui.emit(&listing(&ws)?)
         }
         Command::Show { id } => {
             let ws = ctx.workspace()?;
@@ -266,72 +263,69 @@ fn prepare(
     Ok(Prepared { capture, text })
 }
 
-/// Records a prepared capture as a snapshot (making the source if new), in one
-/// transaction; on failure the blobs it added are taken back.
-fn record(
-    ws: &mut Workspace,
-    actor: &str,
-    p: Prepared,
+/// Records a prepared capture as a snapshot, making the source if it is new.
+/// Runs inside the caller's transaction.
+fn record_in(
+    w: &mut Writer<'_>,
+    p: &Prepared,
     title: Option<&str>,
-) -> Result<Recorded, CliError> {
-    let Prepared { capture, text } = p;
+) -> Result<Recorded, StoreError> {
+    let capture = &p.capture;
     let kind = if capture.http_status.is_some() {
         SourceKind::Url
     } else {
         SourceKind::File
     };
-    let page_title = text.as_ref().ok().and_then(|(_, ex)| ex.title.clone());
+    let page_title = p.text.as_ref().ok().and_then(|(_, ex)| ex.title.clone());
     let title = title.map(str::to_string).or(page_title);
-    let result = ws.store.write(actor, |w| {
-        let (source, _) = w.source_for(kind, &capture.locator, title.as_deref())?;
-        let text_id = match &text {
-            Ok((stored, ex)) => Ok(w.add_text(&NewText {
-                sha256: &stored.sha256,
-                chars: ex.text.chars().count(),
-                extractor: ex.extractor,
-                extractor_version: ex.extractor_version,
-            })?),
-            Err(why) => Err(why.clone()),
-        };
-        let snapshot = w.add_snapshot(
-            source,
-            &NewSnapshot {
-                requested: capture.requested.clone(),
-                final_url: capture.final_url.clone(),
-                redirects: capture.redirects.clone(),
-                http_status: capture.http_status,
-                headers: capture.headers.clone(),
-                remote_ip: capture.remote_ip.clone(),
-                file_mtime: capture.file_mtime.clone(),
-                fetched_at: capture.fetched_at.clone(),
-                sha256: capture.body.sha256.clone(),
-                size: capture.body.size,
-                content_type: capture.content_type.clone(),
-                text: text_id,
-            },
-        )?;
-        Ok::<_, crate::store::StoreError>(snapshot)
-    });
-    match result {
-        Ok(snapshot) => Ok(Recorded {
-            source: snapshot.source,
-            snapshot,
-            sha256: capture.body.sha256,
-            size: capture.body.size,
+    let (source, _) = w.source_for(kind, &capture.locator, title.as_deref())?;
+    let text_id = match &p.text {
+        Ok((stored, ex)) => Ok(w.add_text(&NewText {
+            sha256: &stored.sha256,
+            chars: ex.text.chars().count(),
+            extractor: ex.extractor,
+            extractor_version: ex.extractor_version,
+        })?),
+        Err(why) => Err(why.clone()),
+    };
+    let snapshot = w.add_snapshot(
+        source,
+        &NewSnapshot {
+            requested: capture.requested.clone(),
+            final_url: capture.final_url.clone(),
+            redirects: capture.redirects.clone(),
             http_status: capture.http_status,
-            final_url: capture.final_url,
-            content_type: capture.content_type,
-            text_sha256: text.as_ref().ok().map(|(s, _)| s.sha256.clone()),
-            text_error: text.as_ref().err().cloned(),
-            title,
-        }),
-        Err(e) => {
-            if let Ok((stored, _)) = &text {
-                ws.take_back(stored);
-            }
-            ws.take_back(&capture.body);
-            Err(e.into())
+            headers: capture.headers.clone(),
+            remote_ip: capture.remote_ip.clone(),
+            file_mtime: capture.file_mtime.clone(),
+            fetched_at: capture.fetched_at.clone(),
+            sha256: capture.body.sha256.clone(),
+            size: capture.body.size,
+            content_type: capture.content_type.clone(),
+            text: text_id,
+        },
+    )?;
+    Ok(Recorded {
+        source,
+        snapshot,
+        sha256: capture.body.sha256.clone(),
+        size: capture.body.size,
+        http_status: capture.http_status,
+        final_url: capture.final_url.clone(),
+        content_type: capture.content_type.clone(),
+        text_sha256: p.text.as_ref().ok().map(|(s, _)| s.sha256.clone()),
+        text_error: p.text.as_ref().err().cloned(),
+        title,
+    })
+}
+
+/// Takes back the blobs of captures whose transaction failed.
+fn take_back_all(ws: &Workspace, prepared: &[&Prepared]) {
+    for p in prepared {
+        if let Ok((stored, _)) = &p.text {
+            ws.take_back(stored);
         }
+        ws.take_back(&p.capture.body);
     }
 }
 
@@ -349,8 +343,10 @@ struct Recorded {
     title: Option<String>,
 }
 
-/// Runs `prepare` over `targets` on `jobs` threads and hands each result, as it
-/// arrives, to `on_result` on this thread (which alone writes the database).
+/// Runs `prepare` over `items` on `jobs` threads and hands the results to
+/// `on_batch` on this thread, which alone writes the database. Results go in input
+/// order (so ids follow the order given, whatever order captures finish in), as
+/// many at a time as are ready, so one transaction records a whole run of them.
 fn capture_all<T: Sync>(
     ctx: &Context,
     fetcher: &Fetcher,
@@ -358,7 +354,7 @@ fn capture_all<T: Sync>(
     items: &[T],
     target_of: impl Fn(&T) -> Result<Target, FetchError> + Sync,
     jobs: usize,
-    mut on_result: impl FnMut(&mut Workspace, usize, Result<Prepared, Failure>),
+    mut on_batch: impl FnMut(&mut Workspace, Vec<(usize, Result<Prepared, Failure>)>),
 ) {
     let bar = progress_bar(ctx, items.len());
     let next = AtomicUsize::new(0);
@@ -380,12 +376,11 @@ fn capture_all<T: Sync>(
             });
         }
         drop(tx);
-        // Results are recorded in input order, so ids follow the order given
-        // whatever order the captures finish in.
         let mut waiting = std::collections::BTreeMap::new();
         let mut next_to_record = 0;
         for (i, result) in rx {
             waiting.insert(i, result);
+            let mut batch = Vec::new();
             while let Some(result) = waiting.remove(&next_to_record) {
                 let result = result.map_err(|(failure, stored)| {
                     if let Some(stored) = stored {
@@ -400,10 +395,14 @@ fn capture_all<T: Sync>(
                         None => eprintln!("{line}"),
                     }
                 }
-                on_result(ws, next_to_record, result);
+                batch.push((next_to_record, result));
                 next_to_record += 1;
+            }
+            if !batch.is_empty() {
+                let n = batch.len() as u64;
+                on_batch(ws, batch);
                 if let Some(bar) = &bar {
-                    bar.inc(1);
+                    bar.inc(n);
                 }
             }
         }
@@ -471,32 +470,79 @@ fn add(ctx: &Context, args: AddArgs) -> Result<(), CliError> {
     let mut ws = ctx.workspace()?;
     let actor = ctx.actor()?;
     let fetcher = args.fetch.fetcher()?;
-    let mut outcomes: Vec<Option<AddOutcome>> = vec![None; items.len()];
-    capture_all(
+    let report = add_items(
         ctx,
-        &fetcher,
         &mut ws,
+        &actor,
+        &fetcher,
         &items,
-        |item| Target::parse(item),
+        args.title.as_deref(),
         args.fetch.jobs as usize,
-        |ws, i, result| {
-            let outcome = match result
-                .and_then(|p| record(ws, &actor, p, args.title.as_deref()).map_err(Failure::from))
-            {
-                Ok(rec) => AddOutcome::ok(&items[i], rec),
-                Err(f) => AddOutcome::failed(&items[i], f),
-            };
-            outcomes[i] = Some(outcome);
-        },
     );
-    let outcomes: Vec<AddOutcome> = outcomes.into_iter().flatten().collect();
-    let report = AddReport(outcomes);
     ctx.ui.emit(&report)?;
     report.exit()
 }
 
+/// Captures and records each item; one failure does not stop the others.
+pub fn add_items(
+    ctx: &Context,
+    ws: &mut Workspace,
+    actor: &str,
+    fetcher: &Fetcher,
+    items: &[String],
+    title: Option<&str>,
+    jobs: usize,
+) -> AddReport {
+    let mut outcomes: Vec<Option<AddOutcome>> = vec![None; items.len()];
+    capture_all(
+        ctx,
+        fetcher,
+        ws,
+        items,
+        |item| Target::parse(item),
+        jobs,
+        |ws, batch| {
+            let ready: Vec<&Prepared> = batch.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
+            let recorded = ws.store.write(actor, |w| {
+                ready
+                    .iter()
+                    .map(|p| record_in(w, p, title))
+                    .collect::<Result<Vec<_>, _>>()
+            });
+            let mut recorded = match recorded {
+                Ok(r) => r.into_iter().map(Ok).collect::<Vec<_>>(),
+                Err(e) => {
+                    take_back_all(ws, &ready);
+                    let message = CliError::from(e).message;
+                    ready.iter().map(|_| Err(message.clone())).collect()
+                }
+            }
+            .into_iter();
+            for (i, result) in batch {
+                let outcome = match result {
+                    Ok(_) => match recorded.next().expect("one record per capture") {
+                        Ok(rec) => AddOutcome::ok(&items[i], rec),
+                        Err(message) => AddOutcome::failed(
+                            &items[i],
+                            Failure {
+                                message,
+                                io: true,
+                                gone: false,
+                                http_status: None,
+                            },
+                        ),
+                    },
+                    Err(f) => AddOutcome::failed(&items[i], f),
+                };
+                outcomes[i] = Some(outcome);
+            }
+        },
+    );
+    AddReport(outcomes.into_iter().flatten().collect())
+}
+
 #[derive(Debug, Clone, Serialize)]
-struct AddOutcome {
+pub struct AddOutcome {
     input: String,
     #[serde(flatten)]
     recorded: Option<Recorded>,
@@ -528,11 +574,11 @@ impl AddOutcome {
 
 #[derive(Serialize)]
 #[serde(transparent)]
-struct AddReport(Vec<AddOutcome>);
+pub struct AddReport(Vec<AddOutcome>);
 
 impl AddReport {
     /// Non-zero if any item failed: 3 if the network or disk failed, else 1.
-    fn exit(&self) -> Result<(), CliError> {
+    pub fn exit(&self) -> Result<(), CliError> {
         let failed: Vec<&AddOutcome> = self.0.iter().filter(|o| o.error.is_some()).collect();
         if failed.is_empty() {
             return Ok(());
@@ -633,9 +679,19 @@ fn one_line(r: &Recorded) -> String {
     )
 }
 
+/// Every source with its snapshots, as `source list` shows them.
+pub fn listing(ws: &Workspace) -> Result<SourceList, CliError> {
+    let mut out = Vec::new();
+    for s in ws.store.sources()? {
+        let snapshots = ws.store.snapshots_of(s.id)?;
+        out.push(Listed::new(s, &snapshots));
+    }
+    Ok(SourceList(out))
+}
+
 /// A source in `source list`.
 #[derive(Serialize)]
-struct Listed {
+pub struct Listed {
     id: SourceId,
     kind: SourceKind,
     url: String,
@@ -644,7 +700,7 @@ struct Listed {
 }
 
 #[derive(Serialize)]
-struct ListedSnapshot {
+pub struct ListedSnapshot {
     id: SnapshotRef,
     sha256: String,
     fetched_at: String,
@@ -673,7 +729,7 @@ impl Listed {
 
 #[derive(Serialize)]
 #[serde(transparent)]
-struct SourceList(Vec<Listed>);
+pub struct SourceList(Vec<Listed>);
 
 impl Render for SourceList {
     fn human(&self, ui: &Ui) -> String {
@@ -847,12 +903,35 @@ fn recheck(ctx: &Context, args: RecheckArgs) -> Result<(), CliError> {
             SourceKind::File => Ok(Target::File(PathBuf::from(&s.url))),
         },
         args.fetch.jobs as usize,
-        |ws, i, result| {
-            let source = &sources[i];
-            match recheck_one(ws, &actor, source, previous[i].as_ref(), result) {
-                Ok(r) => results[i] = Some(r),
+        |ws, batch| {
+            let written = ws.store.write(&actor, |w| {
+                batch
+                    .iter()
+                    .map(|(i, result)| match result {
+                        Ok(p) => Ok((*i, Ok(record_in(w, p, None)?))),
+                        Err(f) => {
+                            w.add_attempt(sources[*i].id, f.http_status, &f.message)?;
+                            Ok((*i, Err(f)))
+                        }
+                    })
+                    .collect::<Result<Vec<_>, StoreError>>()
+            });
+            match written {
+                Ok(done) => {
+                    for (i, outcome) in done {
+                        match judge(ws, &sources[i], previous[i].as_ref(), outcome) {
+                            Ok(r) => results[i] = Some(r),
+                            Err(e) => {
+                                write_error.get_or_insert(e);
+                            }
+                        }
+                    }
+                }
                 Err(e) => {
-                    write_error.get_or_insert(e);
+                    let ready: Vec<&Prepared> =
+                        batch.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
+                    take_back_all(ws, &ready);
+                    write_error.get_or_insert(e.into());
                 }
             }
         },
@@ -864,12 +943,12 @@ fn recheck(ctx: &Context, args: RecheckArgs) -> Result<(), CliError> {
     ctx.ui.emit(&report)
 }
 
-fn recheck_one(
-    ws: &mut Workspace,
-    actor: &str,
+/// Compares a recheck's outcome (already recorded) with the previous snapshot.
+fn judge(
+    ws: &Workspace,
     source: &SourceRow,
     previous: Option<&SnapshotRow>,
-    result: Result<Prepared, Failure>,
+    outcome: Result<Recorded, &Failure>,
 ) -> Result<Rechecked, CliError> {
     let mut out = Rechecked {
         source: source.id,
@@ -883,19 +962,15 @@ fn recheck_one(
         http_status: None,
         error: None,
     };
-    let prepared = match result {
-        Ok(p) => p,
+    let rec = match outcome {
+        Ok(rec) => rec,
         Err(f) => {
             out.state = if f.gone { State::Gone } else { State::Failed };
             out.http_status = f.http_status;
-            ws.store.write(actor, |w| {
-                w.add_attempt(source.id, f.http_status, &f.message)
-            })?;
-            out.error = Some(f.message);
+            out.error = Some(f.message.clone());
             return Ok(out);
         }
     };
-    let rec = record(ws, actor, prepared, None)?;
     out.snapshot = Some(rec.snapshot);
     out.http_status = rec.http_status;
     out.sha256 = Some(rec.sha256.clone());
