@@ -151,3 +151,58 @@ CREATE TABLE attempts (
 );
 
 CREATE INDEX attempts_by_source ON attempts (source_id, id);
+
+-- migration 4: evidence, reviews and corrections
+
+-- A quote from one snapshot's text that supports, disputes or gives context to a
+-- claim. It is pinned to the snapshot and the text it was anchored in.
+CREATE TABLE evidence (
+    id          INTEGER PRIMARY KEY,
+    claim_id    INTEGER NOT NULL REFERENCES claims(id),
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
+    text_id     INTEGER NOT NULL REFERENCES texts(id),
+    stance      TEXT NOT NULL CHECK (stance IN ('supports', 'disputes', 'context')),
+    exact       TEXT NOT NULL,
+    prefix      TEXT NOT NULL,
+    suffix      TEXT NOT NULL,
+    start       INTEGER NOT NULL,
+    "end"       INTEGER NOT NULL,
+    method      TEXT NOT NULL CHECK (method IN ('exact', 'normalized', 'fuzzy')),
+    score       REAL NOT NULL,
+    figures     TEXT NOT NULL,          -- JSON: the figure check against the claim
+    note        TEXT,
+    stale       TEXT,                   -- why the quote is no longer borne out; NULL while it is
+    added_at    TEXT NOT NULL,
+    added_by    TEXT NOT NULL
+);
+
+CREATE INDEX evidence_by_claim ON evidence (claim_id);
+CREATE INDEX evidence_by_snapshot ON evidence (snapshot_id);
+
+-- Every verdict proposed for a claim, and what became of it.
+CREATE TABLE reviews (
+    id            INTEGER PRIMARY KEY,
+    claim_id      INTEGER NOT NULL REFERENCES claims(id),
+    verdict       TEXT NOT NULL,
+    note          TEXT NOT NULL,
+    evidence      TEXT NOT NULL,        -- JSON array of the evidence ids considered
+    proposed_by   TEXT NOT NULL,
+    proposed_at   TEXT NOT NULL,
+    state         TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'rejected', 'withdrawn')),
+    decided_by    TEXT,
+    decided_at    TEXT,
+    decision_note TEXT
+);
+
+CREATE INDEX reviews_by_claim ON reviews (claim_id, id);
+
+-- A confirmed verdict replaced by a different one: the published corrections record.
+CREATE TABLE corrections (
+    id          INTEGER PRIMARY KEY,
+    claim_id    INTEGER NOT NULL REFERENCES claims(id),
+    old_verdict TEXT NOT NULL,
+    new_verdict TEXT NOT NULL,
+    reason      TEXT NOT NULL,
+    by          TEXT NOT NULL,
+    at          TEXT NOT NULL
+);

@@ -35,12 +35,16 @@ pub enum Method {
     Exact,
     /// They appear once whitespace, quote marks, dashes and the like are normalised.
     Normalized,
+    /// A near match, scored by edit distance, at or above the threshold.
+    Fuzzy,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Anchored {
     pub anchor: Anchor,
     pub method: Method,
+    /// 1 for exact and normalised matches; the edit-distance score for fuzzy ones.
+    pub score: f64,
 }
 
 /// The best approximate match for a quote that was not found.
@@ -57,6 +61,12 @@ pub struct NearMatch {
 pub enum AnchorError {
     #[error("the quote is empty")]
     Empty,
+    #[error("{}", below_threshold_message(.quote, .closest, *.threshold))]
+    BelowThreshold {
+        quote: String,
+        closest: NearMatch,
+        threshold: f64,
+    },
     #[error("{}", not_found_message(.quote, .closest.as_ref()))]
     NotFound {
         quote: String,
@@ -84,6 +94,17 @@ fn not_found_message(quote: &str, closest: Option<&NearMatch>) -> String {
         ));
     }
     msg
+}
+
+fn below_threshold_message(quote: &str, near: &NearMatch, threshold: f64) -> String {
+    format!(
+        "quote not found: \"{}\"\n  best near match (characters {}–{}, score {:.2}, below the {threshold} threshold): \"{}\"",
+        clip(quote, 80),
+        near.start,
+        near.end,
+        near.score,
+        clip(&near.passage, 120)
+    )
 }
 
 fn ambiguous_message(quote: &str, places: &[Anchor]) -> String {
@@ -152,6 +173,8 @@ pub struct Text<'a> {
     checkpoints: Vec<usize>,
     chars: usize,
     normalized: std::cell::OnceCell<Normalized>,
+    /// Also joins words hyphenated across line breaks ("explo-\nsives").
+    dehyphenated: std::cell::OnceCell<Normalized>,
 }
 
 const STRIDE: usize = 256;
@@ -177,6 +200,7 @@ impl<'a> Text<'a> {
             checkpoints,
             chars,
             normalized: std::cell::OnceCell::new(),
+            dehyphenated: std::cell::OnceCell::new(),
         }
     }
 
@@ -224,11 +248,84 @@ impl<'a> Text<'a> {
         }
     }
 
-    /// Anchors `quote`, exactly if it can, else after normalising.
+    /// Anchors `quote`, exactly if it can, else after normalising; never fuzzily.
     /// `occurrence` (1-based) picks one of several matches.
     pub fn anchor(&self, quote: &str, occurrence: Option<usize>) -> Result<Anchored, AnchorError> {
-        // Whitespace around a pasted quote is never part of what was said.
         let quote = quote.trim();
+        if let Some((spans, method)) = self.matches(quote)? {
+            return self.choose(quote, &spans, occurrence, method);
+        }
+        Err(AnchorError::NotFound {
+            quote: quote.to_string(),
+            closest: self.closest(&normalize(quote, false).text),
+        })
+    }
+
+    /// Anchors `quote` as [`Text::anchor`] does, then, failing that, fuzzily: the
+    /// passage nearest by edit distance counts if its score reaches `threshold`.
+    pub fn anchor_fuzzy(
+        &self,
+        quote: &str,
+        occurrence: Option<usize>,
+        threshold: f64,
+    ) -> Result<Anchored, AnchorError> {
+        let quote = quote.trim();
+        if let Some((spans, method)) = self.matches(quote)? {
+            return self.choose(quote, &spans, occurrence, method);
+        }
+        let nq = normalize(quote, false).text;
+        match self.closest(&nq) {
+            Some(near) if near.score >= threshold => Ok(Anchored {
+                anchor: self.anchor_at(near.start, near.end),
+                method: Method::Fuzzy,
+                score: near.score,
+            }),
+            Some(near) => Err(AnchorError::BelowThreshold {
+                quote: quote.to_string(),
+                closest: near,
+                threshold,
+            }),
+            None => Err(AnchorError::NotFound {
+                quote: quote.to_string(),
+                closest: None,
+            }),
+        }
+    }
+
+    /// Finds an earlier anchor again in this (perhaps changed) text, as Hypothesis
+    /// re-anchors: its exact words, else normalised, else fuzzily at or above
+    /// `threshold`; among several places, the one whose surroundings best match the
+    /// old prefix and suffix, then the one nearest the old position.
+    pub fn reanchor(&self, old: &Anchor, threshold: f64) -> Option<Anchored> {
+        let (spans, method) = match self.matches(old.exact.trim()) {
+            Ok(Some(found)) => found,
+            _ => {
+                let near = self.closest(&normalize(&old.exact, false).text)?;
+                return (near.score >= threshold).then(|| Anchored {
+                    anchor: self.anchor_at(near.start, near.end),
+                    method: Method::Fuzzy,
+                    score: near.score,
+                });
+            }
+        };
+        let best = spans.iter().max_by_key(|&&(s, e)| {
+            let here = self.anchor_at(s, e);
+            let context =
+                common_suffix(&here.prefix, &old.prefix) + common_prefix(&here.suffix, &old.suffix);
+            (context, std::cmp::Reverse(s.abs_diff(old.start)))
+        })?;
+        Some(Anchored {
+            anchor: self.anchor_at(best.0, best.1),
+            method,
+            score: 1.0,
+        })
+    }
+
+    /// Every place the quote occurs: verbatim, else after normalising, else after
+    /// also joining words hyphenated across line breaks. `None` if nowhere.
+    #[allow(clippy::type_complexity)]
+    fn matches(&self, quote: &str) -> Result<Option<(Vec<(usize, usize)>, Method)>, AnchorError> {
+        // Whitespace around a pasted quote is never part of what was said.
         if quote.is_empty() {
             return Err(AnchorError::Empty);
         }
@@ -240,29 +337,32 @@ impl<'a> Text<'a> {
             })
             .collect();
         if !exact.is_empty() {
-            return self.choose(quote, &exact, occurrence, Method::Exact);
+            return Ok(Some((exact, Method::Exact)));
         }
-        let nq = normalize(quote).text;
-        let nq = nq.trim();
-        if nq.is_empty() {
-            return Err(AnchorError::Empty);
+        for dehyphenate in [false, true] {
+            let nq = normalize(quote, dehyphenate).text;
+            let nq = nq.trim();
+            if nq.is_empty() {
+                return Err(AnchorError::Empty);
+            }
+            let norm = if dehyphenate {
+                self.dehyphenated.get_or_init(|| normalize(self.text, true))
+            } else {
+                self.normalized()
+            };
+            let spans: Vec<(usize, usize)> = find_all(&norm.text, nq)
+                .into_iter()
+                .map(|b| {
+                    let start = norm.origin[b] as usize;
+                    let end = norm.origin[b + nq.len() - 1] as usize + 1;
+                    (start, end)
+                })
+                .collect();
+            if !spans.is_empty() {
+                return Ok(Some((spans, Method::Normalized)));
+            }
         }
-        let norm = self.normalized();
-        let spans: Vec<(usize, usize)> = find_all(&norm.text, nq)
-            .into_iter()
-            .map(|b| {
-                let start = norm.origin[b] as usize;
-                let end = norm.origin[b + nq.len() - 1] as usize + 1;
-                (start, end)
-            })
-            .collect();
-        if !spans.is_empty() {
-            return self.choose(quote, &spans, occurrence, Method::Normalized);
-        }
-        Err(AnchorError::NotFound {
-            quote: quote.to_string(),
-            closest: self.closest(nq),
-        })
+        Ok(None)
     }
 
     fn choose(
@@ -293,11 +393,12 @@ impl<'a> Text<'a> {
         Ok(Anchored {
             anchor: self.anchor_at(s, e),
             method,
+            score: 1.0,
         })
     }
 
     fn normalized(&self) -> &Normalized {
-        self.normalized.get_or_init(|| normalize(self.text))
+        self.normalized.get_or_init(|| normalize(self.text, false))
     }
 
     /// The passage of the (normalised) text nearest to `nq` by edit distance.
@@ -344,7 +445,8 @@ fn find_all(haystack: &str, needle: &str) -> Vec<usize> {
 
 /// The normalised form used for the second matching pass: what two copies of the
 /// same words look like once typography and layout are set aside.
-fn normalize(text: &str) -> Normalized {
+fn normalize(text: &str, dehyphenate: bool) -> Normalized {
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut origin = Vec::with_capacity(text.len());
     let mut in_space = false;
@@ -352,13 +454,36 @@ fn normalize(text: &str) -> Normalized {
         out.push_str(s);
         origin.extend(std::iter::repeat_n(i as u32, s.len()));
     };
-    for (i, c) in text.chars().enumerate() {
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
         if is_invisible(c) {
+            i += 1;
             continue;
         }
+        // A word broken across lines by a hyphen, as PDFs lay text out:
+        // "well-\nknown" reads "well-known"; with `dehyphenate`, "explo-\nsives"
+        // reads "explosives".
+        if is_dash(c) && i > 0 && chars[i - 1].is_alphabetic() {
+            let mut j = i + 1;
+            let mut newline = false;
+            while j < chars.len() && (chars[j].is_whitespace() || is_invisible(chars[j])) {
+                newline |= chars[j] == '\n';
+                j += 1;
+            }
+            if newline && j < chars.len() && chars[j].is_lowercase() {
+                if !dehyphenate {
+                    push(&mut out, &mut origin, "-", i);
+                }
+                in_space = false;
+                i = j;
+                continue;
+            }
+        }
+        i += 1;
         if c.is_whitespace() {
             if !in_space {
-                push(&mut out, &mut origin, " ", i);
+                push(&mut out, &mut origin, " ", i - 1);
                 in_space = true;
             }
             continue;
@@ -371,7 +496,7 @@ fn normalize(text: &str) -> Normalized {
             }
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
             | '\u{00BB}' => "\"",
-            '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => "-",
+            c if is_dash(c) => "-",
             '\u{2026}' => "...",
             '\u{FB00}' => "ff",
             '\u{FB01}' => "fi",
@@ -381,9 +506,30 @@ fn normalize(text: &str) -> Normalized {
             '\u{FB05}' | '\u{FB06}' => "st",
             _ => c.encode_utf8(&mut buf),
         };
-        push(&mut out, &mut origin, s, i);
+        push(&mut out, &mut origin, s, i - 1);
     }
     Normalized { text: out, origin }
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(
+        c,
+        '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}'
+    )
+}
+
+/// How many characters two strings share at their ends.
+fn common_suffix(a: &str, b: &str) -> usize {
+    a.chars()
+        .rev()
+        .zip(b.chars().rev())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
+/// How many characters two strings share at their starts.
+fn common_prefix(a: &str, b: &str) -> usize {
+    a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count()
 }
 
 /// Characters that change how text looks or breaks but not what it says.
@@ -556,6 +702,69 @@ mod tests {
         );
     }
 
+    #[test]
+    fn words_hyphenated_across_pdf_lines_still_anchor() {
+        let pdf = "the dismantling of the forces that destroy it. Explo-\nsives were coordinated; a well-\nknown route.";
+        let a = anchor(pdf, "Explosives were coordinated", None).unwrap();
+        assert_eq!(a.method, Method::Normalized);
+        assert_eq!(a.anchor.exact, "Explo-\nsives were coordinated");
+        let b = anchor(pdf, "a well-known route", None).unwrap();
+        assert_eq!(b.anchor.exact, "a well-\nknown route");
+    }
+
+    #[test]
+    fn fuzzy_matches_count_only_above_the_threshold() {
+        let t = Text::new(ARTICLE);
+        // One character off in 27: scores about 0.96.
+        let a = t
+            .anchor_fuzzy("four foreign ministre trips", None, 0.85)
+            .unwrap();
+        assert_eq!(a.method, Method::Fuzzy);
+        assert_eq!(a.anchor.exact, "four foreign minister trips");
+        assert!(a.score > 0.9 && a.score < 1.0, "{}", a.score);
+        let err = t
+            .anchor_fuzzy("five foreign minister trips", None, 0.99)
+            .unwrap_err();
+        let AnchorError::BelowThreshold { closest, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(closest.passage, "four foreign minister trips");
+        assert!(
+            err.to_string().contains("below the 0.99 threshold"),
+            "{err}"
+        );
+        // Exact matches stay exact with score 1.
+        assert_eq!(
+            t.anchor_fuzzy("an NSA trip", None, 0.85).unwrap().score,
+            1.0
+        );
+    }
+
+    #[test]
+    fn reanchoring_follows_the_words_and_prefers_the_old_context() {
+        let old_text = "Intro. The count is 836 notes. Later, the count is 836 notes again.";
+        let old = Text::new(old_text)
+            .anchor("836 notes", Some(2))
+            .unwrap()
+            .anchor;
+        // Text inserted before both: offsets move, the second place is still chosen.
+        let new_text = format!("A new opening paragraph. {old_text}");
+        let found = Text::new(&new_text).reanchor(&old, 0.85).unwrap();
+        assert_eq!(found.anchor.exact, "836 notes");
+        assert_eq!(found.anchor.start, old.start + 25);
+        // Reworded slightly: found fuzzily. Rewritten: gone.
+        let edited = old_text.replace("836 notes again", "836 note again");
+        let only = Text::new("The count is 836 note.");
+        assert_eq!(
+            only.reanchor(&old, 0.85).map(|a| a.method),
+            Some(Method::Fuzzy)
+        );
+        assert!(Text::new(&edited).reanchor(&old, 0.85).is_some());
+        assert!(Text::new("Nothing about counts here at all.")
+            .reanchor(&old, 0.85)
+            .is_none());
+    }
+
     mod props {
         use super::super::*;
         use proptest::prelude::*;
@@ -581,6 +790,38 @@ mod tests {
                 prop_assert_eq!(got.method, Method::Exact);
                 prop_assert_eq!((got.anchor.start, got.anchor.end), (start, end));
                 prop_assert_eq!(got.anchor.exact, quote);
+            }
+
+            #[test]
+            fn a_quote_retyped_with_other_spaces_and_marks_anchors_after_normalising(
+                words in proptest::collection::vec("[a-z]{1,8}", 3..12),
+                marks in proptest::collection::vec(0usize..4, 3..12),
+            ) {
+                // The stored text uses curly quotes, em dashes and single spaces; the
+                // quote, as a browser copy might, straight marks and odd whitespace.
+                let styled = |w: &str, m: usize, curly: bool| match (m, curly) {
+                    (1, true) => format!("“{w}”"),
+                    (1, false) => format!("\"{w}\""),
+                    (2, true) => format!("{w}’s"),
+                    (2, false) => format!("{w}'s"),
+                    (3, true) => format!("{w} —"),
+                    (3, false) => format!("{w} -"),
+                    _ => w.to_string(),
+                };
+                let text_words: Vec<String> = words.iter().zip(marks.iter().cycle()).map(|(w, m)| styled(w, *m, true)).collect();
+                let quote_words: Vec<String> = words.iter().zip(marks.iter().cycle()).map(|(w, m)| styled(w, *m, false)).collect();
+                let text = format!("Before. {} After.", text_words.join(" "));
+                let quote = quote_words.join(" \n\u{a0}");
+                let got = Text::new(&text).anchor(&quote, Some(1));
+                prop_assert!(got.is_ok(), "{:?}", got);
+                let got = got.unwrap();
+                prop_assert_eq!(got.anchor.exact, text_words.join(" "));
+            }
+
+            #[test]
+            fn an_unrelated_string_never_anchors_above_the_threshold(quote in "[0-9XQZJ#@]{12,40}") {
+                let article = include_str!("../fixtures/article.txt");
+                prop_assert!(Text::new(article).anchor_fuzzy(&quote, None, 0.85).is_err());
             }
         }
     }

@@ -53,6 +53,7 @@ macro_rules! typed_id {
 typed_id!(DocId, 'D', "document");
 typed_id!(ClaimId, 'C', "claim");
 typed_id!(SourceId, 'S', "source");
+typed_id!(EvidenceId, 'E', "evidence");
 
 /// A source's snapshot: `S1@2` is the second capture of S1. `S1` alone, where a
 /// snapshot is expected, means the latest one (`seq` is `None`).

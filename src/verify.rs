@@ -123,6 +123,7 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
     let mut chain = ChainCheck::default();
     let mut claims_said: HashMap<String, ClaimState> = HashMap::new();
     let mut hashes_said: HashMap<String, String> = HashMap::new();
+    let mut stale_said: HashMap<String, bool> = HashMap::new();
     ws.store.for_each_event(|e| {
         chain.push(&e);
         let data = e.data();
@@ -134,6 +135,27 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
                 if let Some(state) = claims_said.get_mut(&e.subject) {
                     state.apply_edit(&data);
                 }
+            }
+            "review.open" | "review.reject" => {
+                if let Some(state) = claims_said.get_mut(&e.subject) {
+                    state.status = Status::InReview;
+                }
+            }
+            "review.verdict" | "review.confirm" => {
+                if let Some(state) = claims_said.get_mut(&e.subject) {
+                    let pending = e.action == "review.verdict" && data["state"] != "confirmed";
+                    let verdict = data["verdict"].as_str().and_then(|v| v.parse().ok());
+                    state.status = match (pending, verdict) {
+                        (false, Some(v)) => v,
+                        _ => Status::InReview,
+                    };
+                }
+            }
+            "evidence.add" => {
+                stale_said.insert(e.subject.clone(), false);
+            }
+            "evidence.stale" | "evidence.restored" => {
+                stale_said.insert(e.subject.clone(), e.action == "evidence.stale");
             }
             "doc.add" | "snapshot.add" | "text.add" => {
                 if let Some(h) = data["sha256"].as_str() {
@@ -196,6 +218,36 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
             "the events record this claim but its row is gone",
         ));
     }
+
+    let evidence = ws.store.all_evidence()?;
+    for e in &evidence {
+        let key = e.id.to_string();
+        match stale_said.remove(&key) {
+            None => problems.push(Problem::new(
+                "unrecorded-evidence",
+                &key,
+                "no evidence.add event records it: it was inserted outside claimtrail",
+            )),
+            Some(stale) if stale != e.stale.is_some() => problems.push(Problem::new(
+                "state-mismatch",
+                &key,
+                format!(
+                    "it is marked {} but the events record it {}",
+                    if e.stale.is_some() { "stale" } else { "fresh" },
+                    if stale { "stale" } else { "fresh" }
+                ),
+            )),
+            Some(_) => {}
+        }
+    }
+    for key in stale_said.keys() {
+        problems.push(Problem::new(
+            "missing-evidence",
+            key,
+            "the events record this evidence but its row is gone",
+        ));
+    }
+    check_evidence_anchors(ws, &evidence, &good, &mut problems);
 
     // Each anchor still names the words at its offsets in its document's text.
     check_anchors(ws, &claims, &good, &mut problems)?;
@@ -320,6 +372,43 @@ fn check_anchors(
         }
     }
     Ok(())
+}
+
+/// Each evidence quote still reads the same in the text it was pinned to.
+fn check_evidence_anchors(
+    ws: &Workspace,
+    evidence: &[crate::store::EvidenceRow],
+    good: &HashSet<&str>,
+    problems: &mut Vec<Problem>,
+) {
+    let mut texts: HashMap<&str, Option<String>> = HashMap::new();
+    for e in evidence {
+        let text = texts.entry(e.text_sha256.as_str()).or_insert_with(|| {
+            if !good.contains(e.text_sha256.as_str()) {
+                return None; // already reported as a missing or damaged blob
+            }
+            ws.blobs
+                .read_verified(&e.text_sha256)
+                .ok()
+                .and_then(|b| String::from_utf8(b).ok())
+        });
+        let Some(text) = text else { continue };
+        let actual = Text::new(text).anchor_at(e.anchor.start, e.anchor.end);
+        if actual.exact != e.anchor.exact {
+            problems.push(Problem::new(
+                "anchor-mismatch",
+                e.id.to_string(),
+                format!(
+                    "characters {}–{} of {}'s text read \"{}\", not the recorded \"{}\"",
+                    e.anchor.start,
+                    e.anchor.end,
+                    e.snapshot,
+                    crate::anchor::clip(&actual.exact, 40),
+                    crate::anchor::clip(&e.anchor.exact, 40)
+                ),
+            ));
+        }
+    }
 }
 
 /// Hashes the files on every core; results in input order.

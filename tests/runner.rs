@@ -8,4 +8,5 @@ mod test_demo;
 mod test_doc;
 mod test_import;
 mod test_init;
+mod test_review;
 mod test_source;

@@ -60,7 +60,7 @@ fn audit_log_lists_events_oldest_first_with_their_hashes() {
     env.fails(&["audit", "log", "C999"], 1);
     let stderr = env.fails(&["audit", "log", "X1"], 1);
     assert!(
-        stderr.contains("`X1` is not a claim or document id"),
+        stderr.contains("`X1` is not a claim, document, source or evidence id"),
         "{stderr}"
     );
 }

@@ -8,7 +8,10 @@ fn the_demo_builds_a_workspace_and_prints_every_claim() {
         serde_json::from_str(&std::fs::read_to_string(CLAIMS).unwrap()).unwrap();
     let n = claims.as_array().unwrap().len();
     assert!(
-        out.contains(&format!("{n} claims: {n} unverified")),
+        out.contains(&format!(
+            "{n} claims: {} unverified, 3 verified, 1 in-review, 1 disputed",
+            n - 5
+        )),
         "{out}"
     );
     for i in 1..=n {
@@ -30,6 +33,46 @@ fn the_demo_builds_a_workspace_and_prints_every_claim() {
     }
     let verified = env.json(&["--dir", "inv", "audit", "verify"]);
     assert_eq!(verified["ok"], true);
+    // Verdicts rest only on the synthetic sources, confirmed by a second reviewer.
+    let rows = env.json(&["--dir", "inv", "audit"]);
+    let reviewed: Vec<&serde_json::Value> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["proposed_by"].is_string())
+        .collect();
+    assert_eq!(reviewed.len(), 5);
+    for r in &reviewed {
+        assert_eq!(r["proposed_by"], "demo checker");
+        let claim = r["claim"].as_str().unwrap();
+        let shown = env.json(&["--dir", "inv", "claim", "show", claim]);
+        assert!(shown["reviews"][0]["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("Demo only:"));
+        for e in shown["evidence"].as_array().unwrap() {
+            let text = env.json(&[
+                "--dir",
+                "inv",
+                "source",
+                "text",
+                e["snapshot"].as_str().unwrap(),
+            ]);
+            assert!(text["text"].as_str().unwrap().contains("SYNTHETIC"));
+        }
+    }
+    let confirmed = reviewed
+        .iter()
+        .filter(|r| r["confirmed_by"] == "demo editor")
+        .count();
+    assert_eq!(confirmed, 4);
+    assert_eq!(
+        env.json(&["--dir", "inv", "queue"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     // The demo refuses to overwrite a workspace.
     env.fails(&["demo", "inv"], 1);
 }

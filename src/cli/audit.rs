@@ -5,8 +5,8 @@ use super::ui::{list_table, plural, Render, Ui};
 use super::Context;
 use crate::anchor::clip;
 use crate::audit::{short, Event, Problem};
-use crate::ids::{ClaimId, DocId};
-use crate::store::AuditRow;
+use crate::ids::{ClaimId, DocId, EvidenceId, SourceId};
+use crate::store::{AuditRow, CorrectionRow};
 use crate::verify::{verify, Report};
 use comfy_table::Cell;
 use serde::Serialize;
@@ -20,13 +20,15 @@ pub struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Sub {
-    /// The events, oldest first: all, or those about one claim or document
+    /// The events, oldest first: all, or those about one claim, document, source or evidence
     Log {
-        /// A claim or document id, like C1 or D1
+        /// An id like C1, D1, S1 or E1
         id: Option<String>,
     },
     /// Check everything: blobs re-hashed, references, the event chain, claim history
     Verify,
+    /// Every confirmed verdict later changed: old, new, why, who, when
+    Corrections,
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
@@ -48,6 +50,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
             ctx.ui
                 .emit(&Log(events.into_iter().map(LogEntry::from).collect()))
         }
+        Some(Sub::Corrections) => ctx.ui.emit(&Corrections(ws.store.corrections()?)),
         Some(Sub::Verify) => {
             let report = verify(&ws)?;
             ctx.ui.emit(&VerifyReport(&report))?;
@@ -63,6 +66,33 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
     }
 }
 
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Corrections(Vec<CorrectionRow>);
+
+impl Render for Corrections {
+    fn human(&self, ui: &Ui) -> String {
+        if self.0.is_empty() {
+            return "No corrections: no confirmed verdict has been changed.".into();
+        }
+        list_table(
+            ui,
+            &["Claim", "Was", "Now", "Why", "By", "At"],
+            &self.0,
+            |c| {
+                vec![
+                    Cell::new(c.claim),
+                    Cell::new(c.old_verdict),
+                    Cell::new(c.new_verdict),
+                    Cell::new(clip(&c.reason, 60)),
+                    Cell::new(&c.by),
+                    Cell::new(&c.at),
+                ]
+            },
+        )
+    }
+}
+
 /// Checks that `id` names a record that exists, and returns it as events name it.
 fn subject_of(ws: &crate::workspace::Workspace, id: &str) -> Result<String, CliError> {
     if let Ok(c) = id.parse::<ClaimId>() {
@@ -73,8 +103,18 @@ fn subject_of(ws: &crate::workspace::Workspace, id: &str) -> Result<String, CliE
         super::doc::find(ws, id)?;
         return Ok(d.to_string());
     }
+    if let Ok(e) = id.parse::<EvidenceId>() {
+        ws.store
+            .evidence(e)?
+            .ok_or_else(|| CliError::user(format!("no evidence {e} in this workspace")))?;
+        return Ok(e.to_string());
+    }
+    if let Ok(s) = id.parse::<SourceId>() {
+        super::source::find(ws, id)?;
+        return Ok(s.to_string());
+    }
     Err(CliError::user(format!(
-        "`{id}` is not a claim or document id (like C1 or D1)"
+        "`{id}` is not a claim, document, source or evidence id (like C1, D1, S1 or E1)"
     )))
 }
 
@@ -98,19 +138,29 @@ impl Render for AuditTable {
                 "Disputes",
                 "Context",
                 "Stale",
+                "Figures",
+                "Proposed by",
+                "Confirmed by",
                 "Last change",
                 "By",
             ],
             &self.0,
             |r| {
+                let status = match r.pending {
+                    Some(p) => Cell::new(format!("{} ({p} pending)", r.status)),
+                    None => ui.status_cell(r.status),
+                };
                 vec![
                     Cell::new(r.claim),
-                    Cell::new(clip(&r.text, 60)),
-                    ui.status_cell(r.status),
+                    Cell::new(clip(&r.text, 48)),
+                    status,
                     Cell::new(r.supports),
                     Cell::new(r.disputes),
                     Cell::new(r.context),
                     Cell::new(r.stale),
+                    Cell::new(&r.figures),
+                    Cell::new(r.proposed_by.as_deref().unwrap_or("")),
+                    Cell::new(r.confirmed_by.as_deref().unwrap_or("")),
                     Cell::new(&r.changed_at),
                     Cell::new(&r.changed_by),
                 ]

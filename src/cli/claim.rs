@@ -9,7 +9,7 @@ use crate::audit::{short, Event};
 use crate::ids::{ClaimId, DocId};
 use crate::import::{self, ImportRecord};
 use crate::review::Status;
-use crate::store::{ClaimFilter, ClaimRow, NewClaim};
+use crate::store::{ClaimFilter, ClaimRow, EvidenceRow, NewClaim, ReviewRow};
 use crate::workspace::Workspace;
 use comfy_table::Cell;
 use serde::Serialize;
@@ -141,7 +141,17 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<(), CliError> {
                 None => None,
             };
             let history = ws.store.events_about(&claim.id.to_string())?;
-            ctx.ui.emit(&Dossier::new(claim, doc_title, history))
+            let evidence = ws.store.evidence_of(claim.id)?;
+            let reviews = ws.store.reviews_of(claim.id)?;
+            let mut dossier = Dossier::new(claim, doc_title, history);
+            dossier.pending = reviews
+                .iter()
+                .rev()
+                .find(|r| r.state == "pending")
+                .map(|r| r.verdict);
+            dossier.evidence = evidence;
+            dossier.reviews = reviews;
+            ctx.ui.emit(&dossier)
         }
         Command::Edit {
             id,
@@ -428,6 +438,10 @@ struct Dossier {
     created_by: String,
     updated_at: String,
     updated_by: String,
+    /// A verdict waiting for a second reviewer.
+    pending: Option<Status>,
+    evidence: Vec<EvidenceRow>,
+    reviews: Vec<ReviewRow>,
     history: Vec<HistoryEntry>,
 }
 
@@ -456,6 +470,9 @@ impl Dossier {
             created_by: c.created_by,
             updated_at: c.updated_at,
             updated_by: c.updated_by,
+            pending: None,
+            evidence: Vec::new(),
+            reviews: Vec::new(),
             history: history
                 .into_iter()
                 .map(|e| HistoryEntry {
@@ -487,6 +504,39 @@ impl Render for Dossier {
                 in_context(a)
             ));
         }
+        if let Some(p) = self.pending {
+            out.push_str(&format!("\nPending: `{p}`, awaiting a second reviewer\n"));
+        }
+        if !self.evidence.is_empty() {
+            out.push_str("\nEvidence:\n");
+            for e in &self.evidence {
+                out.push_str(&evidence_block(e));
+            }
+        }
+        if !self.reviews.is_empty() {
+            out.push_str("\nVerdicts:\n");
+            out.push_str(&list_table(
+                ui,
+                &["Verdict", "State", "Proposed", "Decided", "Rationale"],
+                &self.reviews,
+                |r| {
+                    vec![
+                        ui.status_cell(r.verdict),
+                        Cell::new(&r.state),
+                        Cell::new(format!("{} {}", r.proposed_by, r.proposed_at)),
+                        Cell::new(match (&r.decided_by, &r.decided_at) {
+                            (Some(by), Some(at)) => format!("{by} {at}"),
+                            _ => String::new(),
+                        }),
+                        Cell::new(match &r.decision_note {
+                            Some(d) => format!("{}\n(decision: {d})", r.note),
+                            None => r.note.clone(),
+                        }),
+                    ]
+                },
+            ));
+            out.push('\n');
+        }
         out.push_str(&format!(
             "\nLogged {} by {}; last changed {} by {}\n\nHistory:\n",
             self.created_at, self.created_by, self.updated_at, self.updated_by
@@ -510,6 +560,62 @@ impl Render for Dossier {
     }
 }
 
+/// One evidence in the dossier: stance, where it was found, its words in context,
+/// the figure check and whether it is still borne out.
+fn evidence_block(e: &EvidenceRow) -> String {
+    let how = match e.method.as_str() {
+        "fuzzy" => format!(", near match {:.2}", e.score),
+        "normalized" => ", after normalising".into(),
+        _ => String::new(),
+    };
+    let mut out = format!(
+        "  {} {} — {}, characters {}–{}{how}; captured {}, sha256 {}\n    {}\n    figures: {}\n",
+        e.id,
+        e.stance.as_str(),
+        e.snapshot,
+        e.anchor.start,
+        e.anchor.end,
+        e.fetched_at,
+        short(&e.snapshot_sha256),
+        in_context(&e.anchor),
+        figure_summary(&e.figures),
+    );
+    if let Some(note) = &e.note {
+        out.push_str(&format!("    note: {note}\n"));
+    }
+    if let Some(why) = &e.stale {
+        out.push_str(&format!("    STALE: {why}\n"));
+    }
+    out
+}
+
+/// The stored figure check in one line: "6,000 ≠ 5,000" or "1 of 1 match".
+fn figure_summary(check: &serde_json::Value) -> String {
+    let figures = check["figures"].as_array().cloned().unwrap_or_default();
+    match check["status"].as_str() {
+        Some("mismatch") => figures
+            .iter()
+            .filter(|f| f["result"] == "mismatch")
+            .map(|f| {
+                format!(
+                    "mismatch: claim {} ≠ quote {}",
+                    f["claim"].as_str().unwrap_or("?"),
+                    f["quote"].as_str().unwrap_or("?")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some("none") | None => "the claim states no figure".into(),
+        Some(status) => {
+            let matched = figures.iter().filter(|f| f["result"] == "match").count();
+            format!(
+                "{status} ({matched} of {} figures found in the quote)",
+                figures.len()
+            )
+        }
+    }
+}
+
 /// One line saying what an event did to a claim.
 fn describe_change(action: &str, data: &serde_json::Value) -> String {
     let old_new = |field: &str| {
@@ -521,6 +627,23 @@ fn describe_change(action: &str, data: &serde_json::Value) -> String {
             Some(doc) => format!("logged in {doc}"),
             None => "logged".into(),
         },
+        "review.open" => "opened review".into(),
+        "review.verdict" => format!(
+            "{} {}: {}",
+            if data["state"] == "confirmed" {
+                "verdict"
+            } else {
+                "proposed"
+            },
+            data["verdict"].as_str().unwrap_or("?"),
+            clip(data["note"].as_str().unwrap_or(""), 50)
+        ),
+        "review.confirm" => format!("confirmed {}", data["verdict"].as_str().unwrap_or("?")),
+        "review.reject" => format!(
+            "rejected {}: {}",
+            data["verdict"].as_str().unwrap_or("?"),
+            clip(data["note"].as_str().unwrap_or(""), 50)
+        ),
         "claim.edit" => ["text", "tags"]
             .iter()
             .filter_map(|f| old_new(f))

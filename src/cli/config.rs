@@ -168,6 +168,22 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<(), CliError> {
     }
 }
 
+/// A setting's value in force: stored, else its default.
+pub fn value(ws: &crate::workspace::Workspace, name: &str) -> Result<Option<String>, CliError> {
+    let k = key(name)?;
+    Ok(ws
+        .store
+        .config_get(k.name)?
+        .or(k.default.map(str::to_string)))
+}
+
+/// The fuzzy-anchoring threshold in force.
+pub fn threshold(ws: &crate::workspace::Workspace) -> Result<f64, CliError> {
+    Ok(value(ws, "anchor.threshold")?
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.85))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,17 +1,20 @@
 //! `claimtrail demo [PATH]`: a whole workspace built from the bundled fixtures.
 //!
-//! The article and its labelled claims are compiled in, so the demo runs from any
-//! folder. Nothing in it states a verdict: every claim stays `unverified` until
-//! sources (synthetic, and saying so) are added to it.
+//! The article, its labelled claims and the synthetic sources are compiled in, so
+//! the demo runs from any folder. The only verdicts it records rest on sources that
+//! say in their own text that they are invented, and its rationales say so too.
 
 use super::audit::AuditTable;
 use super::doc::{self, DocMeta};
 use super::error::CliError;
+use super::evidence;
+use super::review::{self, Action};
 use super::source::{self, SourceList};
 use super::ui::{Render, Ui};
 use super::Context;
 use crate::fetch::{Fetcher, Limits};
 use crate::import;
+use crate::review::{Stance, Status};
 use crate::store::AuditRow;
 use crate::workspace::Workspace;
 use serde::Serialize;
@@ -50,13 +53,86 @@ struct Demo {
 impl Render for Demo {
     fn human(&self, ui: &Ui) -> String {
         format!(
-            "{}\n\nSources (synthetic, and saying so in their own text):\n{}\n\nThe demo workspace is in {}\nLook around:\n  cd {} && claimtrail claim show C10\n  claimtrail source text S1\n  claimtrail audit log C10\n  claimtrail audit verify",
+            "{}\n\nSources (synthetic, and saying so in their own text):\n{}\n\nThe demo workspace is in {}\nLook around:\n  cd {} && claimtrail claim show C16\n  claimtrail queue\n  claimtrail source text S1\n  claimtrail audit verify",
             AuditTable(self.rows.clone()).human(ui),
             self.sources.human(ui),
             self.path,
             self.path,
         )
     }
+}
+
+/// The demo's two reviewers: one proposes, the other confirms.
+const CHECKER: &str = "demo checker";
+const EDITOR: &str = "demo editor";
+
+/// Evidence from the synthetic sources: (claim, source, stance, the source's words).
+const EVIDENCE: &[(&str, &str, Stance, &str)] = &[
+    (
+        "C10",
+        "S1",
+        Stance::Supports,
+        "four foreign minister trips were made",
+    ),
+    (
+        "C15",
+        "S1",
+        Stance::Supports,
+        "8 Joint Coordination Committee meetings",
+    ),
+    ("C16", "S1", Stance::Supports, "225 border flag meetings"),
+    ("C17", "S1", Stance::Supports, "836 protest notes"),
+    ("C18", "S2", Stance::Supports, "836 notes and 13 demarches"),
+    (
+        "C23",
+        "S1",
+        Stance::Disputes,
+        "Afghan nationals found fighting at 204",
+    ),
+];
+
+/// Verdicts the demo checker proposes; the editor confirms all but the last, which
+/// stays in the queue awaiting a second reviewer.
+const VERDICTS: &[(&str, Status, &str)] = &[
+    ("C15", Status::Verified, "Demo only: the synthetic demo statement (S1), which says it is invented, gives the same count."),
+    ("C16", Status::Verified, "Demo only: the synthetic demo statement (S1) gives the same count."),
+    ("C17", Status::Verified, "Demo only: the synthetic demo statement (S1) gives the same count."),
+    ("C23", Status::Disputed, "Demo only: the synthetic demo statement (S1) gives a different, invented figure."),
+    ("C18", Status::Verified, "Demo only: the synthetic test report (S2) lists 13 demarches."),
+];
+
+/// Links evidence and reviews a few claims, with a second reviewer, against the
+/// synthetic sources only.
+fn review_some(ws: &mut Workspace, actor: &str) -> Result<(), CliError> {
+    ws.store
+        .write(actor, |w| w.set_config("review.second-reviewer", "on"))?;
+    for (claim, source, stance, quote) in EVIDENCE {
+        evidence::add(
+            ws,
+            CHECKER,
+            &evidence::AddArgs {
+                claim: claim.to_string(),
+                source: source.to_string(),
+                stance: *stance,
+                quote: quote.to_string(),
+                snapshot: None,
+                occurrence: None,
+                note: Some("demo evidence from a synthetic source".into()),
+            },
+        )?;
+    }
+    for (i, (claim, verdict, note)) in VERDICTS.iter().enumerate() {
+        let set = Action::Set {
+            status: *verdict,
+            note: Some(note),
+            over_mismatch: false,
+        };
+        review::apply(ws, CHECKER, claim, set)?;
+        if i + 1 < VERDICTS.len() {
+            review::apply(ws, EDITOR, claim, Action::Confirm { note: None })?;
+        }
+    }
+    Ok(())
 }
 
 pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
@@ -104,6 +180,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
     let fetcher = Fetcher::new(Limits::default())?;
     let captured = source::add_items(ctx, &mut ws, &actor, &fetcher, &items, None, 2);
     captured.exit()?;
+    review_some(&mut ws, &actor)?;
     let folder = folder.canonicalize().unwrap_or(folder);
     ctx.ui.emit(&Demo {
         path: folder.display().to_string(),

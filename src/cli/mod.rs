@@ -9,7 +9,9 @@ mod config;
 mod demo;
 mod doc;
 pub mod error;
+mod evidence;
 mod init;
+mod review;
 mod source;
 pub mod ui;
 
@@ -67,7 +69,14 @@ pub enum Command {
     /// Sources: capture URLs and files as hashed snapshots, recheck them for drift
     #[command(subcommand)]
     Source(source::Command),
-    /// The audit table of every claim; `audit log` and `audit verify`
+    /// Evidence: quotes from snapshots that support, dispute or give context to claims
+    #[command(subcommand)]
+    Evidence(evidence::Command),
+    /// Set a verdict, open review, or (as a second reviewer) confirm or reject
+    Review(review::Args),
+    /// Claims that need re-review: verdicts on stale evidence, verdicts awaiting confirmation
+    Queue,
+    /// The audit table of every claim; `audit log`, `audit verify`, `audit corrections`
     Audit(audit::Args),
     /// Workspace settings
     #[command(subcommand)]
@@ -121,6 +130,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Doc(cmd) => doc::run(&ctx, cmd),
         Command::Claim(cmd) => claim::run(&ctx, cmd),
         Command::Source(cmd) => source::run(&ctx, cmd),
+        Command::Evidence(cmd) => evidence::run(&ctx, cmd),
+        Command::Review(args) => review::run(&ctx, args),
+        Command::Queue => review::queue(&ctx),
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Config(cmd) => config::run(&ctx, cmd),
         Command::Demo(args) => demo::run(&ctx, args),

@@ -2,6 +2,7 @@
 //! as hashed snapshots, many at once, and checked again for drift.
 
 use super::error::{CliError, Kind};
+use super::evidence::{self, Recapture};
 use super::ui::{list_table, plural, Render, Ui};
 use super::Context;
 use crate::anchor::clip;
@@ -10,7 +11,7 @@ use crate::blobs::Stored;
 use crate::drift;
 use crate::extract::{self, Extracted};
 use crate::fetch::{Capture, FetchError, Fetcher, Limits, Target};
-use crate::ids::{SnapshotRef, SourceId};
+use crate::ids::{EvidenceId, SnapshotRef, SourceId};
 use crate::store::{
     AttemptRow, NewSnapshot, NewText, SnapshotRow, SourceKind, SourceRow, StoreError, Writer,
 };
@@ -868,6 +869,10 @@ struct Rechecked {
     summary: Option<String>,
     http_status: Option<u16>,
     error: Option<String>,
+    /// Evidence quoting this source whose quote is no longer borne out.
+    stale: Vec<EvidenceId>,
+    /// Evidence found again after having gone stale.
+    restored: Vec<EvidenceId>,
 }
 
 fn recheck(ctx: &Context, args: RecheckArgs) -> Result<(), CliError> {
@@ -891,6 +896,7 @@ fn recheck(ctx: &Context, args: RecheckArgs) -> Result<(), CliError> {
         })
         .collect::<Result<_, _>>()?;
     let fetcher = args.fetch.fetcher()?;
+    let threshold = super::config::threshold(&ws)?;
     let mut results: Vec<Option<Rechecked>> = vec![None; sources.len()];
     let mut write_error: Option<CliError> = None;
     capture_all(
@@ -907,20 +913,50 @@ fn recheck(ctx: &Context, args: RecheckArgs) -> Result<(), CliError> {
             let written = ws.store.write(&actor, |w| {
                 batch
                     .iter()
-                    .map(|(i, result)| match result {
-                        Ok(p) => Ok((*i, Ok(record_in(w, p, None)?))),
-                        Err(f) => {
-                            w.add_attempt(sources[*i].id, f.http_status, &f.message)?;
-                            Ok((*i, Err(f)))
+                    .map(|(i, result)| {
+                        let source = sources[*i].id;
+                        match result {
+                            Ok(p) => {
+                                let rec = record_in(w, p, None)?;
+                                let text = p
+                                    .text
+                                    .as_ref()
+                                    .map(|(_, ex)| ex.text.as_str())
+                                    .map_err(String::as_str);
+                                let recapture = Recapture::Snapshot {
+                                    id: rec.snapshot,
+                                    text,
+                                };
+                                let moved = evidence::refresh(w, source, recapture, threshold)?;
+                                Ok((*i, Ok(rec), moved))
+                            }
+                            Err(f) => {
+                                w.add_attempt(source, f.http_status, &f.message)?;
+                                let moved = if f.gone {
+                                    evidence::refresh(
+                                        w,
+                                        source,
+                                        Recapture::Gone { reason: &f.message },
+                                        threshold,
+                                    )?
+                                } else {
+                                    Default::default()
+                                };
+                                Ok((*i, Err(f), moved))
+                            }
                         }
                     })
                     .collect::<Result<Vec<_>, StoreError>>()
             });
             match written {
                 Ok(done) => {
-                    for (i, outcome) in done {
+                    for (i, outcome, (stale, restored)) in done {
                         match judge(ws, &sources[i], previous[i].as_ref(), outcome) {
-                            Ok(r) => results[i] = Some(r),
+                            Ok(mut r) => {
+                                r.stale = stale;
+                                r.restored = restored;
+                                results[i] = Some(r);
+                            }
                             Err(e) => {
                                 write_error.get_or_insert(e);
                             }
@@ -961,6 +997,8 @@ fn judge(
         summary: None,
         http_status: None,
         error: None,
+        stale: Vec::new(),
+        restored: Vec::new(),
     };
     let rec = match outcome {
         Ok(rec) => rec,

@@ -6,6 +6,7 @@
 //! for each change in that same transaction, so a change and its record of itself
 //! commit or vanish together.
 
+mod evidence;
 mod migrate;
 mod sources;
 
@@ -22,6 +23,7 @@ use serde_json::{json, Value};
 use std::path::Path;
 use std::time::Duration;
 
+pub use evidence::{CorrectionRow, EvidenceRow, NewEvidence, ReviewRow};
 pub use migrate::{latest_version, migrate, migrate_to};
 pub use sources::{AttemptRow, Hop, NewSnapshot, SnapshotRow, SourceKind, SourceRow};
 
@@ -146,6 +148,14 @@ pub struct AuditRow {
     pub disputes: i64,
     pub context: i64,
     pub stale: i64,
+    /// The figure checks of its evidence taken together: `mismatch` if any quote
+    /// contradicts a figure, else `match` if one bears them all out, else
+    /// `missing`; empty when there is no evidence or the claim states no figure.
+    pub figures: String,
+    /// A verdict waiting for a second reviewer.
+    pub pending: Option<Status>,
+    pub proposed_by: Option<String>,
+    pub confirmed_by: Option<String>,
     pub changed_at: String,
     pub changed_by: String,
 }
@@ -188,6 +198,15 @@ pub struct NewClaim<'a> {
 pub struct BlobRef {
     pub subject: String,
     pub sha256: String,
+}
+
+/// Folds the figure checks of a claim's evidence ("match,missing,…") into one.
+fn combined_figures(checks: &str) -> String {
+    ["mismatch", "match", "missing"]
+        .into_iter()
+        .find(|c| checks.split(',').any(|x| x == *c))
+        .unwrap_or("")
+        .to_string()
 }
 
 const CLAIM_COLUMNS: &str = "c.id, c.text, c.doc_id, c.exact, c.prefix, c.suffix, c.start, c.\"end\", \
@@ -393,11 +412,26 @@ impl Store {
     }
 
     pub fn audit_rows(&self) -> Result<Vec<AuditRow>> {
-        // Evidence counts are zero until evidence is recorded (a later migration).
         let mut stmt = self.conn.prepare(
-            "SELECT id, text, status, 0, 0, 0, 0, updated_at, updated_by FROM claims ORDER BY id",
+            "SELECT c.id, c.text, c.status,
+                (SELECT count(*) FROM evidence e WHERE e.claim_id = c.id AND e.stance = 'supports'),
+                (SELECT count(*) FROM evidence e WHERE e.claim_id = c.id AND e.stance = 'disputes'),
+                (SELECT count(*) FROM evidence e WHERE e.claim_id = c.id AND e.stance = 'context'),
+                (SELECT count(*) FROM evidence e WHERE e.claim_id = c.id AND e.stale IS NOT NULL),
+                (SELECT group_concat(json_extract(e.figures, '$.status'))
+                   FROM evidence e WHERE e.claim_id = c.id),
+                (SELECT verdict FROM reviews r WHERE r.claim_id = c.id AND r.state = 'pending'),
+                r.proposed_by,
+                CASE r.state WHEN 'confirmed' THEN r.decided_by END,
+                c.updated_at, c.updated_by
+             FROM claims c
+             LEFT JOIN reviews r ON r.id = (
+                SELECT id FROM reviews WHERE claim_id = c.id AND state IN ('pending', 'confirmed')
+                ORDER BY id DESC LIMIT 1)
+             ORDER BY c.id",
         )?;
         let rows = stmt.query_map([], |r| {
+            let checks: Option<String> = r.get(7)?;
             Ok(AuditRow {
                 claim: r.get(0)?,
                 text: r.get(1)?,
@@ -406,8 +440,12 @@ impl Store {
                 disputes: r.get(4)?,
                 context: r.get(5)?,
                 stale: r.get(6)?,
-                changed_at: r.get(7)?,
-                changed_by: r.get(8)?,
+                figures: combined_figures(checks.as_deref().unwrap_or("")),
+                pending: r.get(8)?,
+                proposed_by: r.get(9)?,
+                confirmed_by: r.get(10)?,
+                changed_at: r.get(11)?,
+                changed_by: r.get(12)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
