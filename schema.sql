@@ -206,3 +206,19 @@ CREATE TABLE corrections (
     by          TEXT NOT NULL,
     at          TEXT NOT NULL
 );
+
+-- migration 5: checkpoints of the audit log, and the workspace's own name for them
+
+-- A tree head over the first `size` events, as printed for the user to keep elsewhere.
+CREATE TABLE checkpoints (
+    id     INTEGER PRIMARY KEY,
+    size   INTEGER NOT NULL,
+    root   TEXT NOT NULL,               -- hex SHA-256 Merkle root
+    text   TEXT NOT NULL,               -- the checkpoint note as printed
+    signed INTEGER NOT NULL,
+    at     TEXT NOT NULL,
+    by     TEXT NOT NULL
+);
+
+-- The origin line of this workspace's checkpoints: random, fixed at creation.
+INSERT OR IGNORE INTO config (key, value) VALUES ('workspace.id', lower(hex(randomblob(8))));

@@ -87,7 +87,8 @@ pub fn chain_hash(prev_hash: &str, payload: &[u8]) -> String {
     hex(&h.finalize())
 }
 
-fn unhex32(s: &str) -> Option<[u8; 32]> {
+/// A 64-digit hex hash as its 32 bytes.
+pub fn unhex32(s: &str) -> Option<[u8; 32]> {
     if s.len() != 64 {
         return None;
     }

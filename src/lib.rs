@@ -35,3 +35,4 @@ pub fn describe_io(e: &std::io::Error) -> String {
 
 pub mod drift;
 pub mod figures;
+pub mod merkle;

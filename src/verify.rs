@@ -442,3 +442,106 @@ fn hash_all(files: &[(String, PathBuf)]) -> Vec<BlobCheck> {
         .map(|r| r.unwrap_or(BlobCheck::Unreadable("not checked".into())))
         .collect()
 }
+
+/// The tree head over the first `limit` events (all of them if `None`).
+pub fn tree_head(
+    ws: &Workspace,
+    limit: Option<u64>,
+) -> Result<(u64, crate::merkle::Hash), StoreError> {
+    let mut tree = crate::merkle::TreeBuilder::default();
+    ws.store.for_each_event_hash(limit, |_, hash| {
+        // A malformed stored hash still becomes a leaf (of its text), so a
+        // tampered row changes the root instead of being skipped.
+        let leaf = match crate::audit::unhex32(hash) {
+            Some(raw) => crate::merkle::leaf_hash(&raw),
+            None => crate::merkle::leaf_hash(hash.as_bytes()),
+        };
+        tree.push_leaf_hash(leaf);
+    })?;
+    Ok((tree.size(), tree.root()))
+}
+
+/// This workspace's checkpoint origin line.
+pub fn origin(ws: &Workspace) -> Result<String, StoreError> {
+    let id = ws
+        .store
+        .config_get("workspace.id")?
+        .unwrap_or_else(|| "unnamed".into());
+    Ok(format!("claimtrail.local/{id}"))
+}
+
+/// Checks that the log still extends a checkpoint kept elsewhere: the same
+/// origin, at least as many events, and the first `size` events hashing to the
+/// same root. With a verifier key, its signature must verify too.
+pub fn check_checkpoint(
+    ws: &Workspace,
+    text: &str,
+    vkey: Option<&str>,
+    problems: &mut Vec<Problem>,
+    warnings: &mut Vec<Problem>,
+) -> Result<(), StoreError> {
+    use crate::merkle::{check_signature, Checkpoint, SignatureCheck};
+    let cp = match Checkpoint::parse(text) {
+        Ok(cp) => cp,
+        Err(e) => {
+            problems.push(Problem::new("checkpoint", "checkpoint", e.to_string()));
+            return Ok(());
+        }
+    };
+    let subject = format!("checkpoint at {}", cp.size);
+    let ours = origin(ws)?;
+    if cp.origin != ours {
+        problems.push(Problem::new(
+            "checkpoint-origin",
+            &subject,
+            format!("it is for `{}`, not this workspace (`{ours}`)", cp.origin),
+        ));
+        return Ok(());
+    }
+    let count = ws.store.event_count()?;
+    if cp.size > count {
+        problems.push(Problem::new(
+            "checkpoint-size",
+            &subject,
+            format!(
+                "it covers {} events but the log now holds {count}: events were removed",
+                cp.size
+            ),
+        ));
+    } else {
+        let (_, root) = tree_head(ws, Some(cp.size))?;
+        if root != cp.root {
+            problems.push(Problem::new(
+                "checkpoint-root",
+                &subject,
+                format!(
+                    "the first {} events no longer hash to the checkpoint's root: the history was rewritten",
+                    cp.size
+                ),
+            ));
+        }
+    }
+    match vkey {
+        Some(vkey) => match check_signature(&cp, vkey) {
+            Ok(SignatureCheck::Valid) => {}
+            Ok(SignatureCheck::Missing) => problems.push(Problem::new(
+                "checkpoint-signature",
+                &subject,
+                "it carries no signature by the given key",
+            )),
+            Ok(SignatureCheck::Invalid) => problems.push(Problem::new(
+                "checkpoint-signature",
+                &subject,
+                "its signature does not verify: the checkpoint was altered or forged",
+            )),
+            Err(e) => problems.push(Problem::new("checkpoint-signature", &subject, e.to_string())),
+        },
+        None if !cp.signatures.is_empty() => warnings.push(Problem::new(
+            "checkpoint-signature",
+            &subject,
+            "signed, but no verifier key was given (--vkey) or found, so the signature was not checked",
+        )),
+        None => {}
+    }
+    Ok(())
+}

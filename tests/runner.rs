@@ -8,5 +8,6 @@ mod test_demo;
 mod test_doc;
 mod test_import;
 mod test_init;
+mod test_integrity;
 mod test_review;
 mod test_source;

@@ -5,17 +5,33 @@ use super::ui::{list_table, plural, Render, Ui};
 use super::Context;
 use crate::anchor::clip;
 use crate::audit::{short, Event, Problem};
+use crate::blobs::hex;
 use crate::ids::{ClaimId, DocId, EvidenceId, SourceId};
+use crate::merkle::{Checkpoint, NoteKey};
 use crate::store::{AuditRow, CorrectionRow};
-use crate::verify::{verify, Report};
+use crate::verify::{check_checkpoint, origin, tree_head, verify, Report};
 use comfy_table::Cell;
 use serde::Serialize;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, clap::Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<Sub>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+pub enum KeyCmd {
+    /// Make an Ed25519 signing key, outside the workspace, and print its verifier key
+    Init {
+        /// The key's name, shown in signatures [default: your name, without spaces]
+        #[arg(long)]
+        name: Option<String>,
+        /// Where to write it [default: $CLAIMTRAIL_KEY, else ~/.config/claimtrail/signing.key]
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -26,7 +42,29 @@ pub enum Sub {
         id: Option<String>,
     },
     /// Check everything: blobs re-hashed, references, the event chain, claim history
-    Verify,
+    Verify {
+        /// Also prove the log still extends this checkpoint (kept outside the workspace)
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+        /// The verifier key its signature must check against [default: from your signing key]
+        #[arg(long, value_name = "VKEY", requires = "checkpoint")]
+        vkey: Option<String>,
+    },
+    /// Print a Merkle tree head of the log (RFC 6962) as a C2SP checkpoint, signed if you have a key
+    Checkpoint {
+        /// Also write it to this file (keep it somewhere the workspace's owner cannot edit)
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The signing key [default: $CLAIMTRAIL_KEY, else ~/.config/claimtrail/signing.key if it exists]
+        #[arg(long, value_name = "PATH")]
+        key: Option<PathBuf>,
+        /// Do not sign, even if a key exists
+        #[arg(long, conflicts_with = "key")]
+        unsigned: bool,
+    },
+    /// Signing keys for checkpoints
+    #[command(subcommand)]
+    Key(KeyCmd),
     /// Every confirmed verdict later changed: old, new, why, who, when
     Corrections,
 }
@@ -51,8 +89,27 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
                 .emit(&Log(events.into_iter().map(LogEntry::from).collect()))
         }
         Some(Sub::Corrections) => ctx.ui.emit(&Corrections(ws.store.corrections()?)),
-        Some(Sub::Verify) => {
-            let report = verify(&ws)?;
+        Some(Sub::Verify { checkpoint, vkey }) => {
+            let mut report = verify(&ws)?;
+            if let Some(file) = &checkpoint {
+                let text =
+                    std::fs::read_to_string(file).map_err(|e| CliError::file(file, "read", e))?;
+                let vkey = match vkey {
+                    Some(v) => Some(v),
+                    None => default_key_path()
+                        .filter(|p| p.is_file())
+                        .map(|p| load_key(&p).map(|k| k.verifier()))
+                        .transpose()?,
+                };
+                check_checkpoint(
+                    &ws,
+                    &text,
+                    vkey.as_deref(),
+                    &mut report.problems,
+                    &mut report.warnings,
+                )?;
+                report.ok = report.problems.is_empty();
+            }
             ctx.ui.emit(&VerifyReport(&report))?;
             if report.ok {
                 Ok(())
@@ -63,6 +120,166 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
                 )))
             }
         }
+        Some(Sub::Checkpoint { out, key, unsigned }) => {
+            let mut ws = ws;
+            let actor = ctx.actor()?;
+            let (size, root) = tree_head(&ws, None)?;
+            let mut cp = Checkpoint {
+                origin: origin(&ws)?,
+                size,
+                root,
+                signatures: Vec::new(),
+            };
+            let key_path = key.or_else(|| default_key_path().filter(|p| p.is_file()));
+            let signer = match (unsigned, key_path) {
+                (false, Some(p)) => Some(load_key(&p)?),
+                _ => None,
+            };
+            if let Some(k) = &signer {
+                k.sign(&mut cp);
+            }
+            let text = cp.text();
+            if let Some(out) = &out {
+                write_atomically(out, text.as_bytes())?;
+            }
+            let root_hex = hex(&root);
+            ws.store.write(&actor, |w| {
+                w.add_checkpoint(size, &root_hex, &text, signer.is_some())
+            })?;
+            ctx.ui.emit(&Checkpointed {
+                origin: cp.origin,
+                size,
+                root: root_hex,
+                signed_by: signer.map(|k| k.name),
+                text,
+                out: out.map(|p| p.display().to_string()),
+            })
+        }
+        Some(Sub::Key(KeyCmd::Init { name, out })) => {
+            let path = out.or_else(default_key_path).ok_or_else(|| {
+                CliError::user(
+                    "no place for the key: set HOME or CLAIMTRAIL_KEY, or pass --out PATH",
+                )
+            })?;
+            let name = match name {
+                Some(n) => n,
+                None => ctx
+                    .actor()?
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join("-")
+                    .replace('+', "-"),
+            };
+            let key = NoteKey::generate(&name).map_err(|e| CliError::user(e.to_string()))?;
+            write_new_secret(&path, format!("{}\n", key.to_private_text()).as_bytes())?;
+            ctx.ui.emit(&KeyMade {
+                path: path.display().to_string(),
+                name: key.name.clone(),
+                vkey: key.verifier(),
+            })
+        }
+    }
+}
+
+/// Where signing keys live by default: never inside a workspace.
+fn default_key_path() -> Option<PathBuf> {
+    let env = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+    if let Some(p) = env("CLAIMTRAIL_KEY") {
+        return Some(PathBuf::from(p));
+    }
+    let config = env("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(config.join("claimtrail").join("signing.key"))
+}
+
+fn load_key(path: &Path) -> Result<NoteKey, CliError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| CliError::file(path, "read the key", e))?;
+    NoteKey::parse_private(&text).map_err(|e| CliError::user(format!("{}: {e}", path.display())))
+}
+
+/// Writes a new file readable only by its owner; refuses to replace one.
+fn write_new_secret(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| CliError::file(dir, "create", e))?;
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut f = opts.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            CliError::user(format!(
+                "{} already exists; a key is never overwritten",
+                path.display()
+            ))
+        } else {
+            CliError::file(path, "write", e)
+        }
+    })?;
+    f.write_all(bytes)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| CliError::file(path, "write", e))
+}
+
+/// Writes `bytes` to a temp file beside `path` and renames it into place, so a
+/// failure leaves no partial file.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CliError> {
+    use std::io::Write;
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| CliError::file(path, "write", e))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| CliError::file(path, "write", e))?;
+    tmp.persist(path)
+        .map_err(|e| CliError::file(path, "write", e.error))?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Checkpointed {
+    origin: String,
+    size: u64,
+    root: String,
+    signed_by: Option<String>,
+    text: String,
+    out: Option<String>,
+}
+
+impl Render for Checkpointed {
+    fn human(&self, _: &Ui) -> String {
+        let mut out = self.text.clone();
+        match &self.out {
+            Some(p) => out.push_str(&format!("\n(written to {p}; keep a copy where this workspace's owner cannot change it)")),
+            None => out.push_str("\n(keep this text where this workspace's owner cannot change it; check it later with `claimtrail audit verify --checkpoint FILE`)"),
+        }
+        out
+    }
+}
+
+#[derive(Serialize)]
+struct KeyMade {
+    path: String,
+    name: String,
+    vkey: String,
+}
+
+impl Render for KeyMade {
+    fn human(&self, _: &Ui) -> String {
+        format!(
+            "Signing key `{}` written to {} (readable only by you).\nIts verifier key, to give anyone who checks your checkpoints:\n  {}",
+            self.name, self.path, self.vkey
+        )
+    }
+
+    fn quiet(&self) -> Option<String> {
+        Some(self.vkey.clone())
     }
 }
 

@@ -10,6 +10,7 @@ mod demo;
 mod doc;
 pub mod error;
 mod evidence;
+mod gc;
 mod init;
 mod review;
 mod source;
@@ -81,6 +82,8 @@ pub enum Command {
     /// Workspace settings
     #[command(subcommand)]
     Config(config::Command),
+    /// Remove orphan blobs and leftover temp files (those `audit verify` warns of)
+    Gc(gc::Args),
     /// Build a workspace from the bundled fixtures and print its audit table
     Demo(demo::Args),
 }
@@ -135,6 +138,7 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Queue => review::queue(&ctx),
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Config(cmd) => config::run(&ctx, cmd),
+        Command::Gc(args) => gc::run(&ctx, args),
         Command::Demo(args) => demo::run(&ctx, args),
     }
 }

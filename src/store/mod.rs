@@ -209,6 +209,21 @@ fn combined_figures(checks: &str) -> String {
         .to_string()
 }
 
+fn blob_refs(conn: &Connection) -> Result<Vec<BlobRef>> {
+    let mut stmt = conn.prepare(
+        "SELECT 'D' || id, sha256 FROM documents
+         UNION ALL SELECT 'S' || source_id || '@' || seq, sha256 FROM snapshots
+         UNION ALL SELECT 'text ' || id, sha256 FROM texts",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(BlobRef {
+            subject: r.get(0)?,
+            sha256: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 const CLAIM_COLUMNS: &str = "c.id, c.text, c.doc_id, c.exact, c.prefix, c.suffix, c.start, c.\"end\", \
      c.status, c.created_at, c.created_by, c.updated_at, c.updated_by, \
      (SELECT group_concat(tag, char(31)) FROM (SELECT tag FROM claim_tags t WHERE t.claim_id = c.id ORDER BY tag))";
@@ -470,20 +485,34 @@ impl Store {
         Ok(())
     }
 
+    /// Calls `f` on the chain hash of each of the first `limit` events (all if
+    /// `None`), in order: the leaves of the Merkle tree.
+    pub fn for_each_event_hash(
+        &self,
+        limit: Option<u64>,
+        mut f: impl FnMut(i64, &str),
+    ) -> Result<()> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT seq, hash FROM events ORDER BY seq LIMIT ?1")?;
+        let limit = limit.map_or(-1, |l| l as i64);
+        let mut rows = stmt.query([limit])?;
+        while let Some(r) = rows.next()? {
+            f(r.get(0)?, &r.get::<_, String>(1)?);
+        }
+        Ok(())
+    }
+
+    pub fn event_count(&self) -> Result<u64> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))?
+            as u64)
+    }
+
     /// Every blob the database refers to, with the row that refers to it.
     pub fn blob_refs(&self) -> Result<Vec<BlobRef>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT 'D' || id, sha256 FROM documents
-             UNION ALL SELECT 'S' || source_id || '@' || seq, sha256 FROM snapshots
-             UNION ALL SELECT 'text ' || id, sha256 FROM texts",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(BlobRef {
-                subject: r.get(0)?,
-                sha256: r.get(1)?,
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        blob_refs(&self.conn)
     }
 
     pub fn config_get(&self, key: &str) -> Result<Option<String>> {
@@ -739,6 +768,39 @@ impl Writer<'_> {
         }
         self.event("claim.edit", &id.to_string(), data)?;
         Ok(true)
+    }
+
+    /// Every blob the database refers to, read inside this transaction.
+    pub fn blob_refs(&self) -> Result<Vec<BlobRef>> {
+        blob_refs(&self.tx)
+    }
+
+    /// Stores a checkpoint the user was given, with its event.
+    pub fn add_checkpoint(
+        &mut self,
+        size: u64,
+        root: &str,
+        text: &str,
+        signed: bool,
+    ) -> Result<()> {
+        self.tx.execute(
+            "INSERT INTO checkpoints (size, root, text, signed, at, by) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![size as i64, root, text, signed, self.at, self.actor],
+        )?;
+        self.event(
+            "checkpoint.add",
+            "log",
+            json!({"size": size, "root": root, "signed": signed}),
+        )
+    }
+
+    /// Records a garbage collection of orphan files.
+    pub fn record_gc(&mut self, removed: &[String], bytes: u64) -> Result<()> {
+        self.event(
+            "workspace.gc",
+            "objects",
+            json!({"removed": removed, "bytes": bytes}),
+        )
     }
 
     pub fn set_config(&mut self, key: &str, value: &str) -> Result<()> {

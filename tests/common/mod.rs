@@ -50,6 +50,8 @@ impl Env {
         c.current_dir(self.path())
             .env("CLAIMTRAIL_USER", "tester")
             .env("NO_COLOR", "1")
+            // Never pick up a real signing key from the machine's home folder.
+            .env("CLAIMTRAIL_KEY", self.path().join("no-signing-key"))
             .env_remove("CLAIMTRAIL_DIR");
         c
     }
