@@ -124,7 +124,7 @@ CREATE TABLE snapshots (
     final_url    TEXT,                  -- after redirects
     redirects    TEXT NOT NULL,         -- JSON [{"url", "status"}], each hop in order
     http_status  INTEGER,
-    headers      TEXT,                  -- JSON [[name, value], …] in the order received
+    headers      TEXT,                  -- JSON [[name, value], …]: grouped by name, in order of first appearance
     remote_ip    TEXT,
     file_mtime   TEXT,
     fetched_at   TEXT NOT NULL,         -- when the fetch started

@@ -23,6 +23,8 @@ pub enum BlobError {
     Corrupt { expected: String, actual: String },
     #[error("`{0}` is not a SHA-256 hex digest")]
     BadHash(String),
+    #[error("the content ended after {got} of {expected} bytes")]
+    Length { expected: u64, got: u64 },
     /// The reader being stored failed (a network body, a file being read).
     #[error("reading the content failed: {}", crate::describe_io(.0))]
     Source(io::Error),
@@ -68,7 +70,17 @@ impl BlobStore {
     }
 
     /// Streams `reader` into the store, hashing as it goes.
-    pub fn put_reader(&self, mut reader: impl Read) -> Result<Stored, BlobError> {
+    pub fn put_reader(&self, reader: impl Read) -> Result<Stored, BlobError> {
+        self.put_reader_expecting(reader, None)
+    }
+
+    /// As `put_reader`, but refuses (keeping nothing) a stream whose length is not
+    /// `expected`: a body cut short never reaches the store, not even briefly.
+    pub fn put_reader_expecting(
+        &self,
+        mut reader: impl Read,
+        expected: Option<u64>,
+    ) -> Result<Stored, BlobError> {
         let tmp_dir = self.root.join("tmp");
         let write_err = |source| BlobError::Write {
             path: self.root.clone(),
@@ -102,6 +114,12 @@ impl BlobStore {
             hasher.update(&buf[..n]);
             tmp.write_all(&buf[..n]).map_err(write_err)?;
             size += n as u64;
+        }
+        if let Some(expected) = expected.filter(|e| *e != size) {
+            return Err(BlobError::Length {
+                expected,
+                got: size,
+            });
         }
         let sha256 = hex(&hasher.finalize());
         let dest = self.path_of(&sha256)?;

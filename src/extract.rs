@@ -228,10 +228,12 @@ fn meta_charset(bytes: &[u8]) -> Option<String> {
     None
 }
 
-/// Elements whose content is never article text.
+/// Elements whose content is never article text. (`form` is not among them: many
+/// sites wrap their whole page in one.)
 const SKIPPED: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "nav", "aside", "form", "button", "select",
-    "textarea", "svg", "canvas", "iframe", "object", "embed", "audio", "video", "menu", "dialog",
+    "script", "style", "noscript", "template", "head", "nav", "aside", "button", "select",
+    "textarea", "input", "svg", "canvas", "iframe", "object", "embed", "audio", "video", "menu",
+    "dialog",
 ];
 /// Page furniture, skipped only outside an `<article>` or `<main>` (inside one,
 /// `<header>` usually holds the headline).

@@ -107,7 +107,12 @@ pub enum FetchError {
     #[error("{url}: the {scheme}:// scheme is not supported (only http and https)")]
     Scheme { url: String, scheme: String },
     #[error("{url}: {reason}")]
-    Connect { url: String, reason: String },
+    Connect {
+        url: String,
+        reason: String,
+        /// The host refused the connection or its name no longer resolves.
+        gone: bool,
+    },
     #[error("{url}: no complete answer within {secs}s")]
     Timeout { url: String, secs: u64 },
     #[error("{url}: the server answered {status}{}", .reason.as_deref().map(|r| format!(" {r}")).unwrap_or_default())]
@@ -133,9 +138,16 @@ pub enum FetchError {
     #[error("{url}: the body could not be read: {reason}")]
     Body { url: String, reason: String },
     #[error("cannot read {}: {reason}", .path.display())]
-    File { path: PathBuf, reason: String },
+    File {
+        path: PathBuf,
+        reason: String,
+        /// The file is not there (a recheck calls the source gone).
+        missing: bool,
+    },
     #[error(transparent)]
     Blob(BlobError),
+    #[error("cannot start the HTTP client: {0}")]
+    Client(String),
 }
 
 impl FetchError {
@@ -148,6 +160,7 @@ impl FetchError {
                 | FetchError::Truncated { .. }
                 | FetchError::Body { .. }
                 | FetchError::Blob(_)
+                | FetchError::Client(_)
         )
     }
 
@@ -155,8 +168,8 @@ impl FetchError {
     pub fn means_gone(&self) -> bool {
         match self {
             FetchError::Status { status, .. } => matches!(status, 404 | 410),
-            FetchError::Connect { .. } => true,
-            FetchError::File { reason, .. } => reason.contains("no such file"),
+            FetchError::Connect { gone, .. } => *gone,
+            FetchError::File { missing, .. } => *missing,
             _ => false,
         }
     }
@@ -183,10 +196,7 @@ impl Fetcher {
             .connect_timeout(limits.timeout.min(Duration::from_secs(15)))
             .timeout(limits.timeout)
             .build()
-            .map_err(|e| FetchError::Connect {
-                url: String::new(),
-                reason: format!("cannot start the HTTP client: {e}"),
-            })?;
+            .map_err(|e| FetchError::Client(e.to_string()))?;
         Ok(Fetcher { client, limits })
     }
 
@@ -198,7 +208,7 @@ impl Fetcher {
     pub fn capture(&self, target: &Target, blobs: &BlobStore) -> Result<Capture, FetchError> {
         match target {
             Target::Url(url) => self.fetch(url, blobs),
-            Target::File(path) => read_file(path, blobs, self.limits.max_size),
+            Target::File(path) => read_file(path, blobs, self.limits.max_size, self.limits.timeout),
         }
     }
 
@@ -208,10 +218,20 @@ impl Fetcher {
         let requested = url.to_string();
         let mut current = url.clone();
         let mut redirects: Vec<Hop> = Vec::new();
+        // One time limit for the whole capture, redirects included.
+        let deadline = started + self.limits.timeout;
         let response = loop {
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            if remaining.is_zero() {
+                return Err(FetchError::Timeout {
+                    url: requested,
+                    secs: self.limits.timeout.as_secs(),
+                });
+            }
             let response = self
                 .client
                 .get(current.clone())
+                .timeout(remaining)
                 .send()
                 .map_err(|e| self.request_error(&current, &e))?;
             let status = response.status();
@@ -222,8 +242,8 @@ impl Fetcher {
             let next = response
                 .headers()
                 .get(reqwest::header::LOCATION)
-                .and_then(|l| l.to_str().ok())
-                .and_then(|l| current.join(l).ok())
+                .map(|l| String::from_utf8_lossy(l.as_bytes()).into_owned())
+                .and_then(|l| current.join(&l).ok())
                 .ok_or_else(|| FetchError::BadRedirect {
                     url: here.clone(),
                     status: status.as_u16(),
@@ -238,7 +258,7 @@ impl Fetcher {
                     to: next.to_string(),
                 });
             }
-            if redirects.len() >= MAX_REDIRECTS {
+            if redirects.len() > MAX_REDIRECTS {
                 let mut chain: Vec<String> = redirects.iter().map(|h| h.url.clone()).collect();
                 chain.push(next.to_string());
                 return Err(FetchError::TooManyRedirects {
@@ -279,7 +299,6 @@ impl Fetcher {
             });
         }
         let remote_ip = response.remote_addr().map(|a| a.ip().to_string());
-        let deadline = started + self.limits.timeout;
         let reader = Guarded {
             inner: response,
             read: 0,
@@ -287,18 +306,8 @@ impl Fetcher {
             deadline,
         };
         let body = blobs
-            .put_reader(reader)
+            .put_reader_expecting(reader, declared_len)
             .map_err(|e| self.body_error(&final_url, declared_len, e))?;
-        if let Some(expected) = declared_len {
-            if body.size < expected {
-                blobs.take_back(&body);
-                return Err(FetchError::Truncated {
-                    url: final_url,
-                    got: Some(body.size),
-                    expected,
-                });
-            }
-        }
         Ok(Capture {
             locator: requested.clone(),
             requested,
@@ -324,13 +333,22 @@ impl Fetcher {
         FetchError::Connect {
             url: url.to_string(),
             reason: root_cause(e),
+            gone: refused_or_unresolved(e),
         }
     }
 
     /// Sorts out why the body stream stopped.
     fn body_error(&self, url: &str, declared_len: Option<u64>, e: BlobError) -> FetchError {
-        let BlobError::Source(io) = e else {
-            return FetchError::Blob(e);
+        let io = match e {
+            BlobError::Source(io) => io,
+            BlobError::Length { expected, got } => {
+                return FetchError::Truncated {
+                    url: url.into(),
+                    got: Some(got),
+                    expected,
+                }
+            }
+            other => return FetchError::Blob(other),
         };
         match io.get_ref().and_then(|i| i.downcast_ref::<Stop>()) {
             Some(Stop::TooLarge) => FetchError::TooLarge {
@@ -405,6 +423,26 @@ impl<R: Read> Read for Guarded<R> {
     }
 }
 
+/// Whether a connection failed because nothing listens there or the name is gone,
+/// as opposed to a reset or another passing fault.
+fn refused_or_unresolved(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if let Some(io) = err.downcast_ref::<io::Error>() {
+            if io.kind() == io::ErrorKind::ConnectionRefused {
+                return true;
+            }
+        }
+        // Name resolution failures carry no io kind; the resolver's wording is stable.
+        let text = err.to_string();
+        if text.contains("dns error") || text.contains("failed to lookup address") {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
 /// The innermost message of an error chain, lowercased: "connection refused".
 fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
     let mut cur = e;
@@ -416,15 +454,29 @@ fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// A local file as a snapshot: its bytes, streamed, with its modification time.
-fn read_file(path: &Path, blobs: &BlobStore, max_size: u64) -> Result<Capture, FetchError> {
+fn read_file(
+    path: &Path,
+    blobs: &BlobStore,
+    max_size: u64,
+    timeout: Duration,
+) -> Result<Capture, FetchError> {
     let fail = |reason: String| FetchError::File {
         path: path.to_path_buf(),
         reason,
+        missing: false,
     };
     let fetched_at = crate::time::now_rfc3339();
-    let meta = std::fs::metadata(path).map_err(|e| fail(crate::describe_io(&e)))?;
+    let meta = std::fs::metadata(path).map_err(|e| FetchError::File {
+        path: path.to_path_buf(),
+        reason: crate::describe_io(&e),
+        missing: e.kind() == io::ErrorKind::NotFound,
+    })?;
     if meta.is_dir() {
         return Err(fail("it is a folder, not a file".into()));
+    }
+    // Devices and pipes could stream forever or block: only regular files.
+    if !meta.is_file() {
+        return Err(fail("it is not a regular file".into()));
     }
     if meta.len() > max_size {
         return Err(fail(format!(
@@ -438,8 +490,23 @@ fn read_file(path: &Path, blobs: &BlobStore, max_size: u64) -> Result<Capture, F
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map(|d| crate::time::format_unix(d.as_secs() as i64));
-    let body = blobs.put_reader(file).map_err(|e| match e {
-        BlobError::Source(io) => fail(crate::describe_io(&io)),
+    let guarded = Guarded {
+        inner: file,
+        read: 0,
+        max: max_size,
+        deadline: Instant::now() + timeout,
+    };
+    let body = blobs.put_reader(guarded).map_err(|e| match e {
+        BlobError::Source(io) => match io.get_ref().and_then(|i| i.downcast_ref::<Stop>()) {
+            Some(Stop::TooLarge) => fail(format!(
+                "it is larger than the {max_size}-byte cap (--max-size)"
+            )),
+            Some(Stop::Deadline) => fail(format!(
+                "reading took longer than {}s (--timeout)",
+                timeout.as_secs()
+            )),
+            None => fail(crate::describe_io(&io)),
+        },
         other => FetchError::Blob(other),
     })?;
     let locator = absolute.display().to_string();

@@ -272,3 +272,19 @@ fn gc_removes_old_orphans_and_spares_young_and_referenced_files() {
         "workspace.gc"
     );
 }
+
+#[test]
+fn the_chain_only_check_is_quick_and_still_catches_an_edited_event() {
+    let env = imported();
+    let (code, report) = verify(&env, &["--chain-only"]);
+    assert_eq!((code, report["events"].as_u64()), (0, Some(42)));
+    env.db()
+        .execute_batch(
+            "DROP TRIGGER events_no_update;
+             UPDATE events SET payload = CAST(replace(CAST(payload AS TEXT), 'tester', 'testor') AS BLOB) WHERE seq = 5;",
+        )
+        .unwrap();
+    let (code, report) = verify(&env, &["--chain-only"]);
+    assert_eq!(code, 1);
+    assert_eq!(kinds(&report), ["chain-hash", "event-columns"]);
+}

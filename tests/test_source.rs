@@ -514,3 +514,214 @@ fn doc_add_takes_a_url_through_the_same_capture() {
     assert_eq!(claim["anchor"]["exact"], "836 protest notes");
     env.fails(&["doc", "add", &srv.url("/missing")], 1);
 }
+
+#[test]
+fn ten_redirects_are_followed_and_eleven_refused() {
+    let srv = server();
+    for i in 1..=11 {
+        srv.route(
+            &format!("/hop{i}"),
+            Reply::Redirect(302, format!("/hop{}", i - 1)),
+        );
+    }
+    srv.route(
+        "/hop0",
+        Reply::Ok(
+            "text/plain",
+            b"SYNTHETIC TEST FIXTURE at the end of the chain".to_vec(),
+        ),
+    );
+    let env = Env::new();
+    let (code, items, _) = add(&env, &[&srv.url("/hop10")]);
+    assert_eq!(code, 0, "{items:?}");
+    assert_eq!(
+        env.json(&["source", "show", "S1"])["snapshots"][0]["redirects"]
+            .as_array()
+            .unwrap()
+            .len(),
+        10
+    );
+    let (code, items, _) = add(&env, &[&srv.url("/hop11")]);
+    assert_eq!(code, 1);
+    assert!(items[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("more than 10 redirects"));
+}
+
+#[test]
+fn compressed_bodies_and_pages_without_words_keep_their_bytes_but_record_no_text() {
+    let srv = Server::start();
+    srv.route(
+        "/gz",
+        Reply::With(
+            vec![("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+            vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3],
+        ),
+    );
+    srv.route(
+        "/empty.html",
+        Reply::Ok(
+            "text/html",
+            b"<html><body><script>x()</script></body></html>".to_vec(),
+        ),
+    );
+    srv.route("/aspnet.html", Reply::Ok("text/html", b"<html><body><form id=\"aspnetForm\"><p>SYNTHETIC TEST FIXTURE: 836 notes.</p><input value=\"hidden\"></form></body></html>".to_vec()));
+    let env = Env::new();
+    let (code, items, _) = add(
+        &env,
+        &[
+            &srv.url("/gz"),
+            &srv.url("/empty.html"),
+            &srv.url("/aspnet.html"),
+        ],
+    );
+    assert_eq!(code, 0, "{items:?}");
+    assert!(
+        items[0]["text_error"]
+            .as_str()
+            .unwrap()
+            .contains("gzip-compressed"),
+        "{items:?}"
+    );
+    assert_eq!(
+        items[0]["size"], 13,
+        "the compressed bytes are kept as sent"
+    );
+    assert_eq!(items[1]["text_error"], "no text found in it");
+    let text = env.json(&["source", "text", "S3"])["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        text, "SYNTHETIC TEST FIXTURE: 836 notes.\n",
+        "a page wrapped in a form keeps its words"
+    );
+}
+
+#[test]
+fn files_must_be_regular_and_are_held_to_the_caps() {
+    let env = Env::new();
+    let (code, items, _) = add(&env, &["/dev/zero", "--max-size", "1M"]);
+    assert_eq!(code, 1);
+    assert!(
+        items[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file"),
+        "{items:?}"
+    );
+    let big = env.write("big.txt", vec![b'a'; 4096]);
+    let (code, items, _) = add(&env, &[&big, "--max-size", "1K"]);
+    assert_eq!(code, 1);
+    assert!(items[0]["error"]
+        .as_str()
+        .unwrap()
+        .contains("larger than the 1024-byte cap"));
+    assert!(env.objects().is_empty());
+}
+
+#[test]
+fn a_refused_capture_never_removes_bytes_another_capture_recorded() {
+    // The same bytes twice per round: once refused (invalid in its declared
+    // charset), once accepted. The refusal's take-back must spare the blob.
+    let srv = Server::start();
+    let mut urls = Vec::new();
+    for i in 0..20 {
+        srv.route(
+            &format!("/bad{i}"),
+            Reply::Ok("text/plain; charset=utf-8", LATIN1.to_vec()),
+        );
+        srv.route(
+            &format!("/good{i}"),
+            Reply::Ok("text/plain; charset=iso-8859-1", LATIN1.to_vec()),
+        );
+        urls.push(srv.url(&format!("/bad{i}")));
+        urls.push(srv.url(&format!("/good{i}")));
+    }
+    let env = Env::new();
+    let list = env.write("list.txt", urls.join("\n"));
+    let (code, _, _) = add(&env, &["--from", &list, "--jobs", "4"]);
+    assert_eq!(code, 1, "the refused half fails");
+    assert_eq!(env.json(&["source", "list"]).as_array().unwrap().len(), 20);
+    let verified = env.json(&["audit", "verify"]);
+    assert_eq!(verified["ok"], true, "{verified}");
+}
+
+/// A one-page PDF with a correct cross-reference table, whose font is `font`.
+fn pdf_with_font(font: &str) -> Vec<u8> {
+    let stream = "BT /F1 11 Tf 72 720 Td (SYNTHETIC TEST FIXTURE) Tj ET\n";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_string(),
+        font.to_string(),
+        format!("<< /Length {} >>\nstream\n{stream}endstream", stream.len()),
+    ];
+    let mut out = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.push_str(&format!("{} 0 obj\n{body}\nendobj\n", i + 1));
+    }
+    let xref = out.len();
+    out.push_str(&format!(
+        "xref\n0 {}\n0000000000 65535 f \n",
+        objects.len() + 1
+    ));
+    for o in offsets {
+        out.push_str(&format!("{o:010} 00000 n \n"));
+    }
+    out.push_str(&format!(
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    ));
+    out.into_bytes()
+}
+
+#[test]
+fn a_pdf_that_crashes_its_reader_is_kept_quietly_with_the_failure() {
+    // pdf-extract panics on a simple font with no /BaseFont.
+    let env = Env::new();
+    let file = env.write(
+        "odd.pdf",
+        pdf_with_font("<< /Type /Font /Subtype /Type1 >>"),
+    );
+    let (code, items, stderr) = add(&env, &[&file]);
+    assert_eq!(code, 0, "{items:?}");
+    assert!(
+        items[0]["text_error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot read the PDF"),
+        "{items:?}"
+    );
+    assert!(!stderr.contains("internal error"), "{stderr}");
+    // The same file with its font named reads fine.
+    let fine = env.write(
+        "fine.pdf",
+        pdf_with_font("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"),
+    );
+    let (_, items, _) = add(&env, &[&fine]);
+    assert!(items[0]["text_sha256"].is_string(), "{items:?}");
+}
+
+#[test]
+fn a_recheck_that_fails_exits_non_zero() {
+    let srv = server();
+    srv.route(
+        "/flaky",
+        Reply::Ok("text/plain", b"SYNTHETIC TEST FIXTURE".to_vec()),
+    );
+    let env = Env::new();
+    add(&env, &[&srv.url("/flaky")]);
+    srv.route("/flaky", Reply::Status(500));
+    let out = env
+        .cmd()
+        .args(["--json", "source", "recheck", "S1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["state"], "failed");
+}

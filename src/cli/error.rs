@@ -154,9 +154,10 @@ impl From<BlobError> for CliError {
     fn from(e: BlobError) -> Self {
         let message = e.to_string();
         match e {
-            BlobError::Write { .. } | BlobError::Read { .. } | BlobError::Source(_) => {
-                CliError::io(message)
-            }
+            BlobError::Write { .. }
+            | BlobError::Read { .. }
+            | BlobError::Source(_)
+            | BlobError::Length { .. } => CliError::io(message),
             BlobError::Missing { .. } | BlobError::Corrupt { .. } => CliError::user(message)
                 .hint("run `claimtrail audit verify` to check the whole workspace"),
             BlobError::BadHash(_) => CliError::new(Kind::Internal, message),

@@ -245,7 +245,18 @@ fn prepare(
         .final_url
         .clone()
         .unwrap_or_else(|| capture.locator.clone());
+    if let Some(encoding) = content_encoding(&capture) {
+        // The bytes are kept as sent; their "text" would be the compressed bytes'.
+        let why = format!(
+            "not extracted: the body is {encoding}-compressed (Content-Encoding), as the server sent it"
+        );
+        return Ok(Prepared {
+            capture,
+            text: Err(why),
+        });
+    }
     let text = match extract::extract(&bytes, capture.content_type.as_deref(), Some(&name)) {
+        Ok(ex) if ex.text.trim().is_empty() => Err("no text found in it".to_string()),
         Ok(ex) => match ws_blobs.put_bytes(ex.text.as_bytes()) {
             Ok(stored) => Ok((stored, ex)),
             Err(e) => return Err((CliError::from(e).into(), Some(capture.body))),
@@ -262,6 +273,17 @@ fn prepare(
         Err(e) => Err(e.to_string()),
     };
     Ok(Prepared { capture, text })
+}
+
+/// The compression a server applied unasked (`Content-Encoding`), if any.
+fn content_encoding(capture: &Capture) -> Option<String> {
+    capture
+        .headers
+        .as_ref()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-encoding"))
+        .map(|(_, v)| v.trim().to_ascii_lowercase())
+        .filter(|v| !v.is_empty() && v != "identity")
 }
 
 /// Records a prepared capture as a snapshot, making the source if it is new.
@@ -359,6 +381,7 @@ fn capture_all<T: Sync>(
 ) {
     let bar = progress_bar(ctx, items.len());
     let next = AtomicUsize::new(0);
+    let mut refused: Vec<Stored> = Vec::new();
     let blobs = ws.blobs.clone();
     std::thread::scope(|s| {
         let (tx, rx) = mpsc::channel();
@@ -384,9 +407,10 @@ fn capture_all<T: Sync>(
             let mut batch = Vec::new();
             while let Some(result) = waiting.remove(&next_to_record) {
                 let result = result.map_err(|(failure, stored)| {
-                    if let Some(stored) = stored {
-                        ws.take_back(&stored);
-                    }
+                    // Taken back only once every capture is recorded: another
+                    // worker may have stored the same bytes for a snapshot that
+                    // is still to be written.
+                    refused.extend(stored);
                     failure
                 });
                 if let (Err(f), true) = (&result, items.len() > 1) {
@@ -408,6 +432,9 @@ fn capture_all<T: Sync>(
             }
         }
     });
+    for stored in &refused {
+        ws.take_back(stored);
+    }
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -739,17 +766,26 @@ impl Render for SourceList {
         }
         list_table(
             ui,
-            &["ID", "Source", "Title", "Snapshots", "Latest", "SHA-256"],
+            &["ID", "Source", "Title", "Snapshots over time"],
             &self.0,
             |s| {
-                let latest = s.snapshots.last();
+                // The latest few captures with their hashes; `source show` has all.
+                const SHOWN: usize = 4;
+                let mut lines: Vec<String> = s
+                    .snapshots
+                    .iter()
+                    .rev()
+                    .take(SHOWN)
+                    .map(|n| format!("{} {} {}", n.id, n.fetched_at, short(&n.sha256)))
+                    .collect();
+                if s.snapshots.len() > SHOWN {
+                    lines.push(format!("… {} earlier", s.snapshots.len() - SHOWN));
+                }
                 vec![
                     Cell::new(s.id),
                     Cell::new(clip(&s.url, 60)),
                     Cell::new(clip(s.title.as_deref().unwrap_or(""), 40)),
-                    Cell::new(s.snapshots.len()),
-                    Cell::new(latest.map(|l| l.fetched_at.as_str()).unwrap_or("")),
-                    Cell::new(latest.map(|l| short(&l.sha256)).unwrap_or("")),
+                    Cell::new(lines.join("\n")),
                 ]
             },
         )
@@ -976,7 +1012,16 @@ fn recheck(ctx: &Context, args: RecheckArgs) -> Result<(), CliError> {
         return Err(e);
     }
     let report = RecheckReport(results.into_iter().flatten().collect());
-    ctx.ui.emit(&report)
+    ctx.ui.emit(&report)?;
+    // Gone is an answer; a capture that failed for another reason is not.
+    let failed = report.0.iter().filter(|r| r.state == State::Failed).count();
+    if failed > 0 {
+        return Err(CliError::io(format!(
+            "{failed} of {} could not be rechecked",
+            plural(report.0.len(), "source")
+        )));
+    }
+    Ok(())
 }
 
 /// Compares a recheck's outcome (already recorded) with the previous snapshot.
@@ -1024,11 +1069,15 @@ fn judge(
                 (Some(a), Some(b)) => {
                     let old = ws.blobs.read_verified(a)?;
                     let new = ws.blobs.read_verified(b)?;
-                    drift::compare(
+                    let d = drift::compare(
                         &String::from_utf8_lossy(&old),
                         &String::from_utf8_lossy(&new),
-                    )
-                    .summary()
+                    );
+                    if d.removed == 0 && d.added == 0 {
+                        "the same paragraphs, in another order or with other spacing".into()
+                    } else {
+                        d.summary()
+                    }
                 }
                 _ => "the bytes changed; the text cannot be compared (no text on one side)".into(),
             });

@@ -347,6 +347,14 @@ impl Store {
         Ok(Store { conn })
     }
 
+    /// For a command about to read the whole database (verify, checkpoints): map
+    /// the file into memory rather than copying each page through read(2).
+    pub fn prefer_mmap(&self) -> Result<()> {
+        self.conn.pragma_update(None, "mmap_size", 1i64 << 32)?;
+        self.conn.pragma_update(None, "cache_size", -65536)?;
+        Ok(())
+    }
+
     pub fn schema_version(&self) -> Result<i64> {
         Ok(self
             .conn

@@ -54,7 +54,11 @@ fn add_claim(store: &mut Store, doc: Option<DocId>, tags: &[&str]) -> ClaimId {
 
 fn chain_problems(store: &Store) -> Vec<crate::audit::Problem> {
     let mut check = ChainCheck::default();
-    store.for_each_event(|e| check.push(&e)).unwrap();
+    store
+        .for_each_event(|e| {
+            check.push(&e);
+        })
+        .unwrap();
     check.problems
 }
 

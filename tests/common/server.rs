@@ -14,6 +14,8 @@ use std::time::Duration;
 pub enum Reply {
     /// 200 with this content type and body.
     Ok(&'static str, Vec<u8>),
+    /// 200 with these headers and body.
+    With(Vec<(&'static str, &'static str)>, Vec<u8>),
     /// This status with a short HTML body.
     Status(u16),
     /// A redirect with this status to this location.
@@ -105,6 +107,7 @@ fn serve(
     let mut out = stream;
     let _ = match reply {
         Reply::Ok(ct, body) => write_response(&mut out, "200 OK", &[("Content-Type", ct)], &body),
+        Reply::With(headers, body) => write_response(&mut out, "200 OK", &headers, &body),
         Reply::Status(code) => {
             let body = format!("<html><body><h1>{code}</h1></body></html>");
             write_response(
