@@ -26,6 +26,7 @@ pub fn describe_io(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file or folder".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),
         std::io::ErrorKind::IsADirectory => "it is a folder, not a file".into(),
+        std::io::ErrorKind::NotADirectory => "a part of the path is a file, not a folder".into(),
         _ => {
             let s = e.to_string();
             s.split(" (os error").next().unwrap_or(&s).to_lowercase()
@@ -34,5 +35,6 @@ pub fn describe_io(e: &std::io::Error) -> String {
 }
 
 pub mod drift;
+pub mod export;
 pub mod figures;
 pub mod merkle;

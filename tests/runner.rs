@@ -6,6 +6,7 @@ mod test_audit;
 mod test_claim;
 mod test_demo;
 mod test_doc;
+mod test_export;
 mod test_import;
 mod test_init;
 mod test_integrity;

@@ -97,11 +97,13 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
             checkpoint,
             vkey,
         }) => {
+            let spinner = ctx.ui.spinner("re-hashing blobs and checking the chain");
             let mut report = if chain_only {
                 verify_chain(&ws)?
             } else {
                 verify(&ws)?
             };
+            drop(spinner);
             if let Some(file) = &checkpoint {
                 let text =
                     std::fs::read_to_string(file).map_err(|e| CliError::file(file, "read", e))?;

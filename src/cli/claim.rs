@@ -116,7 +116,11 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<(), CliError> {
             }
             let bytes = std::fs::read(&file).map_err(|e| CliError::file(&file, "read", e))?;
             let records = import::parse(&file, &bytes)?;
+            let spinner = ctx
+                .ui
+                .spinner(&format!("anchoring and logging {} claims", records.len()));
             let logged = log(&mut ws, &actor, records, default_doc)?;
+            drop(spinner);
             ctx.ui.emit(&Imported {
                 imported: logged.len(),
                 ids: logged.iter().map(|l| l.id).collect(),

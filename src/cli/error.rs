@@ -85,6 +85,7 @@ impl CliError {
     pub fn file(path: &std::path::Path, action: &str, e: io::Error) -> Self {
         let kind = match e.kind() {
             io::ErrorKind::NotFound
+            | io::ErrorKind::NotADirectory
             | io::ErrorKind::IsADirectory
             | io::ErrorKind::InvalidInput
             | io::ErrorKind::InvalidData => Kind::User,

@@ -63,6 +63,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
     let now = SystemTime::now();
     let blobs = ws.blobs.clone();
     let root = ws.root.clone();
+    let spinner = ctx.ui.spinner("looking for orphans");
     let collected = ws.store.write(&actor, |w| {
         let referenced: HashSet<String> = w.blob_refs()?.into_iter().map(|r| r.sha256).collect();
         let listing = blobs.list().map_err(|e| {
@@ -112,5 +113,6 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
             dry_run: args.dry_run,
         })
     })?;
+    drop(spinner);
     ctx.ui.emit(&collected)
 }

@@ -10,9 +10,11 @@ mod demo;
 mod doc;
 pub mod error;
 mod evidence;
+mod export;
 mod gc;
 mod init;
 mod review;
+mod shell;
 mod source;
 pub mod ui;
 
@@ -84,6 +86,16 @@ pub enum Command {
     Config(config::Command),
     /// Remove orphan blobs and leftover temp files (those `audit verify` warns of)
     Gc(gc::Args),
+    /// Write the records as ClaimReview JSON-LD, JSON, CSV, an HTML report or WARC
+    #[command(subcommand)]
+    Export(export::Command),
+    /// Print a completion script for a shell
+    Completions {
+        #[arg(value_enum)]
+        shell: shell::Shell,
+    },
+    /// Print the manual page (roff)
+    Man,
     /// Build a workspace from the bundled fixtures and print its audit table
     Demo(demo::Args),
 }
@@ -139,6 +151,9 @@ pub fn run(cli: Cli) -> Result<(), CliError> {
         Command::Audit(args) => audit::run(&ctx, args),
         Command::Config(cmd) => config::run(&ctx, cmd),
         Command::Gc(args) => gc::run(&ctx, args),
+        Command::Export(cmd) => export::run(&ctx, cmd),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man => shell::man(),
         Command::Demo(args) => demo::run(&ctx, args),
     }
 }

@@ -68,6 +68,18 @@ impl Ui {
         }
     }
 
+    /// A spinner on stderr while long work runs, only on a terminal (never when
+    /// piped, with `-q` or with `--json`). It clears itself when dropped.
+    pub fn spinner(&self, message: &str) -> Option<Spinner> {
+        if !self.progress {
+            return None;
+        }
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_message(message.to_string());
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        Some(Spinner(bar))
+    }
+
     pub fn table(&self, header: &[&str]) -> Table {
         let mut t = Table::new();
         t.load_preset(UTF8_FULL_CONDENSED)
@@ -89,6 +101,15 @@ impl Ui {
             Status::Unverified | Status::Unverifiable => return cell,
         };
         cell.fg(color)
+    }
+}
+
+/// A running spinner; dropping it clears the line.
+pub struct Spinner(indicatif::ProgressBar);
+
+impl Drop for Spinner {
+    fn drop(&mut self) {
+        self.0.finish_and_clear();
     }
 }
 
