@@ -430,6 +430,20 @@ pub fn anchor(text: &str, quote: &str, occurrence: Option<usize>) -> Result<Anch
     Text::new(text).anchor(quote, occurrence)
 }
 
+/// Which occurrence (1-based, overlapping ones counted, as anchoring counts them)
+/// of `exact` the one starting at character `start` of `text` is: what
+/// `--occurrence` must say to anchor there again.
+pub fn occurrence_at(text: &str, start: usize, exact: &str) -> usize {
+    let Some((byte, _)) = text.char_indices().nth(start) else {
+        return 1;
+    };
+    find_all(text, exact)
+        .iter()
+        .filter(|&&b| b <= byte)
+        .count()
+        .max(1)
+}
+
 /// Byte offsets of every occurrence of `needle`, overlapping ones included.
 fn find_all(haystack: &str, needle: &str) -> Vec<usize> {
     let mut found = Vec::new();

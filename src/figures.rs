@@ -331,8 +331,24 @@ pub fn extract(text: &str) -> Vec<Figure> {
             i += 1;
             continue;
         }
+        // Fractions in words: "a quarter", "half", "two-thirds", as percentages.
+        if let Some((pct, len)) = fraction_at(&toks, i, text) {
+            push(
+                &mut out,
+                text,
+                &toks,
+                i,
+                i + len,
+                plain(Kind::Percent, pct),
+                qualifier,
+            );
+            i += len;
+            continue;
+        }
         if let Some(mut value) = unit_word(&toks[i].norm) {
-            if toks[i].norm == "hundred" {
+            if toks[i].norm == "hundred"
+                || (toks[i].norm == "one" && one_is_a_pronoun(&toks, i, text))
+            {
                 i += 1;
                 continue;
             }
@@ -360,6 +376,61 @@ pub fn extract(text: &str) -> Vec<Figure> {
 impl Token {
     fn ordinal_or_percent(&self) -> bool {
         self.ordinal || self.percent
+    }
+}
+
+/// "the one in which", "an opportunistic one", "one of them": `one` standing for
+/// a noun, not counting one.
+fn one_is_a_pronoun(toks: &[Token], i: usize, text: &str) -> bool {
+    // A count is followed by what it counts, not by punctuation.
+    let gap = toks
+        .get(i + 1)
+        .map_or(&text[toks[i].end..], |n| &text[toks[i].end..n.start]);
+    if gap.contains([';', ',', '.', ':', '!', '?', ')']) {
+        return true;
+    }
+    let before = i.checked_sub(1).map(|k| toks[k].norm.as_str());
+    let after = toks.get(i + 1).map(|t| t.norm.as_str());
+    matches!(
+        before,
+        Some(
+            "the"
+                | "this"
+                | "that"
+                | "no"
+                | "any"
+                | "each"
+                | "every"
+                | "some"
+                | "an"
+                | "which"
+                | "another"
+        )
+    ) || matches!(
+        after,
+        None | Some(
+            "of" | "in" | "which" | "that" | "who" | "another" | "or" | "and" | "to" | "is" | "was"
+        )
+    ) || toks.get(i + 1).is_some_and(|t| t.numeric)
+}
+
+/// A fraction in words at token `i`: its value as a percentage and its length in tokens.
+fn fraction_at(toks: &[Token], i: usize, text: &str) -> Option<(f64, usize)> {
+    let word = |k: usize| toks.get(k).map(|t| t.norm.as_str());
+    let hyphen_between = |k: usize| {
+        toks.get(k + 1)
+            .is_some_and(|n| text[toks[k].end..n.start].trim() == "-")
+    };
+    match (word(i), word(i + 1)) {
+        (Some("half"), _) => Some((50.0, 1)),
+        (Some("a" | "one"), Some("half")) => Some((50.0, 2)),
+        (Some("a" | "one"), Some("quarter")) => Some((25.0, 2)),
+        (Some("a" | "one"), Some("third")) => Some((100.0 / 3.0, 2)),
+        (Some("two"), Some("thirds")) if hyphen_between(i) || word(i + 1).is_some() => {
+            Some((200.0 / 3.0, 2))
+        }
+        (Some("three"), Some("quarters")) => Some((75.0, 2)),
+        _ => None,
     }
 }
 

@@ -38,3 +38,4 @@ pub mod drift;
 pub mod export;
 pub mod figures;
 pub mod merkle;
+pub mod suggest;

@@ -12,3 +12,4 @@ mod test_init;
 mod test_integrity;
 mod test_review;
 mod test_source;
+mod test_suggest;

@@ -2,7 +2,7 @@
 
 use super::doc;
 use super::error::CliError;
-use super::ui::{list_table, Render, Ui};
+use super::ui::{list_table, plural, Render, Ui};
 use super::Context;
 use crate::anchor::{clip, in_context, Anchor, AnchorError, Method, Text};
 use crate::audit::{short, Event};
@@ -46,6 +46,8 @@ pub enum Command {
         /// The claim id, like C1
         id: String,
     },
+    /// Propose the article's check-worthy statements as claims, best first (with --accept, log them)
+    Suggest(SuggestArgs),
     /// Reword or retag a claim (old and new values are recorded)
     #[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["text", "tag", "untag"])))]
     Edit {
@@ -61,6 +63,22 @@ pub enum Command {
         #[arg(long)]
         untag: Vec<String>,
     },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SuggestArgs {
+    /// The article, like D1
+    #[arg(long, value_name = "D")]
+    pub doc: String,
+    /// The least score to list, from 0 to 1
+    #[arg(long, value_name = "SCORE", default_value_t = crate::suggest::DEFAULT_MIN_SCORE)]
+    pub min_score: f64,
+    /// List at most this many
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Log the suggestions as claims (skipping any already logged at the same words)
+    #[arg(long)]
+    pub accept: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -126,6 +144,7 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<(), CliError> {
                 ids: logged.iter().map(|l| l.id).collect(),
             })
         }
+        Command::Suggest(args) => suggest(ctx, args),
         Command::List { status, doc, tag } => {
             let ws = ctx.workspace()?;
             let filter = ClaimFilter {
@@ -696,4 +715,111 @@ impl Render for Edited {
     fn quiet(&self) -> Option<String> {
         Some(self.id.to_string())
     }
+}
+
+#[derive(Serialize)]
+struct Suggested {
+    #[serde(flatten)]
+    suggestion: crate::suggest::Suggestion,
+    /// With --accept: the claim it was logged as, or the claim already there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claim: Option<ClaimId>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    already_logged: bool,
+}
+
+#[derive(Serialize)]
+#[serde(transparent)]
+struct Suggestions(Vec<Suggested>);
+
+impl Render for Suggestions {
+    fn human(&self, ui: &Ui) -> String {
+        if self.0.is_empty() {
+            return "No suggestions at or above the threshold.".into();
+        }
+        let accepted = self
+            .0
+            .iter()
+            .filter(|s| s.claim.is_some() && !s.already_logged)
+            .count();
+        let table = list_table(ui, &["Score", "Quote", "Claim", "Features"], &self.0, |s| {
+            let claim = match (s.claim, s.already_logged) {
+                (Some(c), true) => format!("{c} (already)"),
+                (Some(c), false) => c.to_string(),
+                (None, _) => String::new(),
+            };
+            vec![
+                Cell::new(format!("{:.2}", s.suggestion.score)),
+                Cell::new(clip(&s.suggestion.claim_text(), 70)),
+                Cell::new(claim),
+                Cell::new(s.suggestion.features.join(", ")),
+            ]
+        });
+        if self.0.iter().any(|s| s.claim.is_some()) {
+            format!(
+                "{table}\n{} logged as new claims",
+                plural(accepted, "suggestion")
+            )
+        } else {
+            table
+        }
+    }
+
+    fn quiet(&self) -> Option<String> {
+        let ids: Vec<String> = self
+            .0
+            .iter()
+            .filter(|s| !s.already_logged)
+            .filter_map(|s| s.claim.map(|c| c.to_string()))
+            .collect();
+        (!ids.is_empty()).then(|| ids.join("\n"))
+    }
+}
+
+fn suggest(ctx: &Context, args: SuggestArgs) -> Result<(), CliError> {
+    if !(0.0..=1.0).contains(&args.min_score) {
+        return Err(CliError::user(format!(
+            "--min-score {} is not between 0 and 1",
+            args.min_score
+        )));
+    }
+    let mut ws = ctx.workspace()?;
+    let doc = doc::find(&ws, &args.doc)?;
+    let text = doc::text_of(&ws, &doc)?;
+    let mut found: Vec<crate::suggest::Suggestion> = crate::suggest::suggest(&text)
+        .into_iter()
+        .filter(|s| s.score >= args.min_score)
+        .collect();
+    if let Some(n) = args.limit {
+        found.truncate(n);
+    }
+    let mut out: Vec<Suggested> = Vec::new();
+    let mut to_log = Vec::new();
+    for s in found {
+        let existing = ws.store.claim_at(doc.id, s.start, s.end)?;
+        if args.accept && existing.is_none() {
+            to_log.push(ImportRecord {
+                place: String::new(),
+                text: Some(s.claim_text()),
+                quote: Some(s.quote.clone()),
+                doc: Some(doc.id),
+                tags: s.tags.clone(),
+                occurrence: Some(crate::anchor::occurrence_at(&text, s.start, &s.quote)),
+            });
+        }
+        out.push(Suggested {
+            claim: existing.filter(|_| args.accept),
+            already_logged: args.accept && existing.is_some(),
+            suggestion: s,
+        });
+    }
+    if !to_log.is_empty() {
+        let actor = ctx.actor()?;
+        let logged = log(&mut ws, &actor, to_log, None)?;
+        let mut ids = logged.into_iter().map(|l| l.id);
+        for s in out.iter_mut().filter(|s| s.claim.is_none()) {
+            s.claim = ids.next();
+        }
+    }
+    ctx.ui.emit(&Suggestions(out))
 }

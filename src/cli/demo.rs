@@ -48,14 +48,30 @@ struct Demo {
     claims: usize,
     rows: Vec<AuditRow>,
     sources: SourceList,
+    /// What `claim suggest --doc D1` proposes, for comparison with the labelled claims.
+    suggested: usize,
+    top_suggestions: Vec<crate::suggest::Suggestion>,
 }
 
 impl Render for Demo {
     fn human(&self, ui: &Ui) -> String {
+        let top: Vec<String> = self
+            .top_suggestions
+            .iter()
+            .map(|s| {
+                format!(
+                    "  {:.2}  {}",
+                    s.score,
+                    crate::anchor::clip(&s.claim_text(), 90)
+                )
+            })
+            .collect();
         format!(
-            "{}\n\nSources (synthetic, and saying so in their own text):\n{}\n\nThe demo workspace is in {}\nLook around:\n  cd {} && claimtrail claim show C16\n  claimtrail queue\n  claimtrail source text S1\n  claimtrail audit verify",
+            "{}\n\nSources (synthetic, and saying so in their own text):\n{}\n\n`claim suggest --doc D1` proposes {} check-worthy claims in the article; the first few:\n{}\n\nThe demo workspace is in {}\nLook around:\n  cd {} && claimtrail claim show C16\n  claimtrail queue\n  claimtrail claim suggest --doc D1\n  claimtrail audit verify",
             AuditTable(self.rows.clone()).human(ui),
             self.sources.human(ui),
+            self.suggested,
+            top.join("\n"),
             self.path,
             self.path,
         )
@@ -181,6 +197,10 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
     let captured = source::add_items(ctx, &mut ws, &actor, &fetcher, &items, None, 2);
     captured.exit()?;
     review_some(&mut ws, &actor)?;
+    let suggestions: Vec<_> = crate::suggest::suggest(&String::from_utf8_lossy(ARTICLE))
+        .into_iter()
+        .filter(|s| s.score >= crate::suggest::DEFAULT_MIN_SCORE)
+        .collect();
     let folder = folder.canonicalize().unwrap_or(folder);
     ctx.ui.emit(&Demo {
         path: folder.display().to_string(),
@@ -188,5 +208,7 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
         claims: logged.len(),
         rows: ws.store.audit_rows()?,
         sources: source::listing(&ws)?,
+        suggested: suggestions.len(),
+        top_suggestions: suggestions.into_iter().take(5).collect(),
     })
 }

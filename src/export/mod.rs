@@ -82,7 +82,8 @@ pub fn gather(ws: &Workspace, only: Option<ClaimId>) -> Result<Gathered, StoreEr
                         .ok()
                         .and_then(|b| String::from_utf8(b).ok())
                 });
-                text.as_deref().map(|t| occurrence_of(t, a))
+                text.as_deref()
+                    .map(|t| crate::anchor::occurrence_at(t, a.start, &a.exact))
             }
             _ => None,
         };
@@ -122,22 +123,6 @@ pub fn gather(ws: &Workspace, only: Option<ClaimId>) -> Result<Gathered, StoreEr
         documents,
         sources,
     })
-}
-
-/// Which occurrence (1-based, overlapping ones counted, as anchoring counts them)
-/// of the anchor's words in `text` the anchor is.
-fn occurrence_of(text: &str, a: &Anchor) -> usize {
-    let Some((start, _)) = text.char_indices().nth(a.start) else {
-        return 1;
-    };
-    let end = (start + a.exact.len()).min(text.len());
-    let mut count = 0;
-    let mut from = 0;
-    while let Some(i) = text.get(from..end).and_then(|t| t.find(a.exact.as_str())) {
-        count += 1;
-        from += i + text[from + i..].chars().next().map_or(1, char::len_utf8);
-    }
-    count.max(1)
 }
 
 /// `C1` is what people say; exports also say it in words.

@@ -151,3 +151,21 @@ fn a_quote_matches_misses_or_contradicts_a_claim() {
     );
     assert_eq!(compare("12% of voters", "12 per cent").status, "match");
 }
+
+#[test]
+fn fractions_in_words_and_pronoun_one() {
+    assert_eq!(
+        figs("buys roughly a quarter of exports")[0],
+        (Kind::Percent, 25.0, "a quarter".into())
+    );
+    assert_eq!(figs("two-thirds of voters")[0].0, Kind::Percent);
+    assert_eq!(
+        compare("a quarter of exports", "25% of exports").status,
+        "match"
+    );
+    assert_eq!(compare("half of the budget", "50 percent").status, "match");
+    assert!(extract("the one in which it happened").is_empty());
+    assert!(extract("an opportunistic one; it is").is_empty());
+    assert!(extract("one of them").is_empty());
+    assert_eq!(figs("one man was charged")[0].1, 1.0);
+}
