@@ -125,7 +125,7 @@ fn ambiguous_message(quote: &str, places: &[Anchor]) -> String {
 
 /// `…prefix [exact] suffix…` on one line, as `claim show` prints an anchor.
 pub fn in_context(a: &Anchor) -> String {
-    let flat = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = |s: &str| visible(&s.split_whitespace().collect::<Vec<_>>().join(" "));
     let lead = if a.prefix.trim().is_empty() {
         ""
     } else {
@@ -154,14 +154,30 @@ pub fn in_context(a: &Anchor) -> String {
     )
 }
 
-/// Shortens `s` to at most `max` characters, marking the cut with `…`.
+/// Shortens `s` to at most `max` characters, marking the cut with `…`, and shows
+/// control characters as visible symbols so no text can drive a terminal.
 pub fn clip(s: &str, max: usize) -> String {
+    let s = visible(s);
     if s.chars().count() <= max {
-        return s.to_string();
+        return s;
     }
     let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
+}
+
+/// Replaces control characters (but line breaks and tabs) with their Unicode
+/// "control picture" (␛ for ESC, ␇ for BEL), for display on a terminal.
+pub fn visible(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' | '\t' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}'),
+            '\u{7f}' => '\u{2421}',
+            '\u{80}'..='\u{9f}' => '\u{fffd}',
+            _ => c,
+        })
+        .collect()
 }
 
 /// A text prepared for anchoring many quotes: character offsets are found through a

@@ -39,3 +39,6 @@ pub mod export;
 pub mod figures;
 pub mod merkle;
 pub mod suggest;
+
+#[cfg(test)]
+mod hostile_tests;

@@ -10,6 +10,7 @@ mod test_export;
 mod test_import;
 mod test_init;
 mod test_integrity;
+mod test_reliability;
 mod test_review;
 mod test_source;
 mod test_suggest;

@@ -53,6 +53,13 @@ impl Ui {
                 (true, Some(q)) => q,
                 _ => value.human(self),
             };
+            // Without colour, no escape sequence belongs in the output: any that is
+            // there came from recorded text, and is shown, not obeyed.
+            let text = if self.color {
+                text
+            } else {
+                crate::anchor::visible(&text)
+            };
             if !text.is_empty() {
                 writeln!(out, "{}", text.trim_end_matches('\n'))?;
             }
