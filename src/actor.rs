@@ -28,11 +28,34 @@ pub fn resolve(flag: Option<&str>) -> Result<String, ActorError> {
 }
 
 fn check(name: &str) -> Result<String, ActorError> {
-    let trimmed = name.trim();
-    if trimmed.is_empty() || trimmed.chars().any(char::is_control) {
+    // Invisible characters (zero-width spaces, direction marks) would let one
+    // person pass for two; they are dropped, and spaces collapsed.
+    let visible: String = name.chars().filter(|c| !is_format(*c)).collect();
+    let clean = visible.split_whitespace().collect::<Vec<_>>().join(" ");
+    if clean.is_empty() || clean.chars().any(char::is_control) {
         return Err(ActorError::Bad(name.to_string()));
     }
-    Ok(trimmed.to_string())
+    Ok(clean)
+}
+
+/// Unicode format characters that render as nothing.
+fn is_format(c: char) -> bool {
+    matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{2064}' | '\u{feff}')
+}
+
+/// Whether two recorded names are the same person, as far as names can say:
+/// compared without case, invisible characters or extra spaces.
+pub fn same_person(a: &str, b: &str) -> bool {
+    let key = |s: &str| {
+        s.chars()
+            .filter(|c| !is_format(*c))
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    key(a) == key(b)
 }
 
 fn git_user_name() -> Option<String> {
@@ -53,6 +76,15 @@ mod tests {
     #[test]
     fn the_flag_wins_and_is_trimmed() {
         assert_eq!(resolve(Some("  Ana Ruiz ")).unwrap(), "Ana Ruiz");
+    }
+
+    #[test]
+    fn one_person_under_two_spellings_is_one_person() {
+        assert!(same_person("Ana", "ana"));
+        assert!(same_person("ana\u{200b}", "ana"));
+        assert!(same_person("Ana  Ruiz", "ana ruiz"));
+        assert!(!same_person("ana", "ben"));
+        assert_eq!(resolve(Some("ana\u{200b}")).unwrap(), "ana");
     }
 
     #[test]

@@ -39,6 +39,10 @@ pub struct Figure {
     /// A qualifier such as "almost", "about", "more than".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub qualifier: Option<String>,
+    /// The word after the figure, what it counts ("notes" in "836 protest notes"
+    /// is reached through "protest"): pairs a claim's figure with the quote's.
+    #[serde(skip)]
+    pub unit: Option<String>,
 }
 
 const UNITS: &[(&str, f64)] = &[
@@ -302,7 +306,9 @@ pub fn extract(text: &str) -> Vec<Figure> {
                 (plain(Kind::Percent, value), i + 1)
             } else if t.ordinal {
                 (plain(Kind::Ordinal, value), i + 1)
-            } else if let Some(y) = year_of(t).filter(|_| !followed_by_multiplier(&toks, i)) {
+            } else if let Some(y) = year_of(t)
+                .filter(|_| !followed_by_multiplier(&toks, i) && !counts_something(&toks, i, text))
+            {
                 let mut f = plain(Kind::Year, y as f64);
                 f.year = Some(y);
                 (f, i + 1)
@@ -443,6 +449,7 @@ fn date(month: u8) -> Figure {
         month: Some(month),
         day: None,
         qualifier: None,
+        unit: None,
     }
 }
 
@@ -455,6 +462,7 @@ fn plain(kind: Kind, value: f64) -> Figure {
         month: None,
         day: None,
         qualifier: None,
+        unit: None,
     }
 }
 
@@ -467,6 +475,74 @@ fn year_of(t: &Token) -> Option<i32> {
     .then(|| t.norm.parse::<i32>().ok())
     .flatten()
     .filter(|y| (1800..=2199).contains(y))
+}
+
+/// "2000 fighters": a four-digit number followed by what it counts is a count,
+/// not a year ("in 2000, fighters…" and "2000 and 2001" stay years).
+fn counts_something(toks: &[Token], i: usize, text: &str) -> bool {
+    const NOT_NOUNS: &[&str] = &[
+        "and",
+        "or",
+        "to",
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "when",
+        "after",
+        "before",
+        "was",
+        "were",
+        "is",
+        "saw",
+        "had",
+        "has",
+        "as",
+        "but",
+        "while",
+        "that",
+        "which",
+        "alone",
+        "onwards",
+        "onward",
+        "census",
+        "report",
+        "election",
+        "elections",
+        "budget",
+    ];
+    let before = i.checked_sub(1).map(|k| toks[k].norm.as_str());
+    if matches!(
+        before,
+        Some(
+            "in" | "since"
+                | "by"
+                | "until"
+                | "from"
+                | "of"
+                | "year"
+                | "during"
+                | "before"
+                | "after"
+                | "early"
+                | "late"
+                | "mid"
+        )
+    ) {
+        return false;
+    }
+    toks.get(i + 1).is_some_and(|n| {
+        !n.numeric
+            && text[toks[i].end..n.start].trim().is_empty()
+            && n.norm.chars().all(|c| c.is_ascii_lowercase())
+            && text[n.start..n.end].starts_with(|c: char| c.is_lowercase())
+            && !NOT_NOUNS.contains(&n.norm.as_str())
+            && month_of(&n.norm).is_none()
+    })
 }
 
 fn followed_by_multiplier(toks: &[Token], i: usize) -> bool {
@@ -516,6 +592,10 @@ fn push(
     let end = toks[to.max(from + 1) - 1].end;
     fig.text = text[toks[from].start..end].to_string();
     fig.qualifier = qualifier;
+    fig.unit = toks
+        .get(to.max(from + 1))
+        .filter(|t| !t.numeric && !text[end..t.start].contains([',', ';', '.', ':', '(']))
+        .map(|t| t.norm.clone());
     out.push(fig);
 }
 
@@ -578,27 +658,47 @@ impl Check {
 pub fn compare(claim: &str, quote: &str) -> Check {
     let claimed = extract(claim);
     let quoted = extract(quote);
+    // Each of the quote's figures answers for one of the claim's: equal ones pair
+    // first; then a claim figure is contradicted by the figure of the same kind
+    // counting the same thing, or by the only one of that kind left. Among
+    // several unrelated ones, it is missing rather than wrongly contradicted.
+    let mut used = vec![false; quoted.len()];
+    let mut outcomes: Vec<Option<(Outcome, Option<String>)>> = vec![None; claimed.len()];
+    for (ci, c) in claimed.iter().enumerate() {
+        if let Some(qi) = (0..quoted.len()).find(|&qi| !used[qi] && same(c, &quoted[qi])) {
+            used[qi] = true;
+            outcomes[ci] = Some((Outcome::Match, Some(quoted[qi].text.clone())));
+        }
+    }
+    for (ci, c) in claimed.iter().enumerate() {
+        if outcomes[ci].is_some() {
+            continue;
+        }
+        let candidates: Vec<usize> = (0..quoted.len())
+            .filter(|&qi| !used[qi] && contradicts(c, &quoted[qi]))
+            .collect();
+        let same_unit = candidates
+            .iter()
+            .copied()
+            .find(|&qi| c.unit.is_some() && c.unit == quoted[qi].unit);
+        let pick = same_unit.or_else(|| (candidates.len() == 1).then(|| candidates[0]));
+        outcomes[ci] = Some(match pick {
+            Some(qi) => {
+                used[qi] = true;
+                (Outcome::Mismatch, Some(quoted[qi].text.clone()))
+            }
+            None => (Outcome::Missing, None),
+        });
+    }
     let figures: Vec<FigureResult> = claimed
         .iter()
-        .map(|c| {
-            if let Some(q) = quoted.iter().find(|q| same(c, q)) {
-                return FigureResult {
-                    claim: c.text.clone(),
-                    outcome: Outcome::Match,
-                    quote: Some(q.text.clone()),
-                };
-            }
-            match quoted.iter().find(|q| contradicts(c, q)) {
-                Some(q) => FigureResult {
-                    claim: c.text.clone(),
-                    outcome: Outcome::Mismatch,
-                    quote: Some(q.text.clone()),
-                },
-                None => FigureResult {
-                    claim: c.text.clone(),
-                    outcome: Outcome::Missing,
-                    quote: None,
-                },
+        .zip(outcomes)
+        .map(|(c, o)| {
+            let (outcome, quote) = o.unwrap_or((Outcome::Missing, None));
+            FigureResult {
+                claim: c.text.clone(),
+                outcome,
+                quote,
             }
         })
         .collect();
@@ -612,6 +712,43 @@ pub fn compare(claim: &str, quote: &str) -> Check {
         "match"
     };
     Check { status, figures }
+}
+
+/// How a qualifier bounds a figure: "almost 4,000" is a little under, "more than
+/// 100" anything above.
+#[derive(Clone, Copy, PartialEq)]
+enum Bound {
+    Exact,
+    About,
+    Below,
+    Above,
+}
+
+fn bound(f: &Figure) -> Bound {
+    match f.qualifier.as_deref() {
+        None => Bound::Exact,
+        Some("almost" | "nearly" | "under" | "less than" | "fewer than" | "up to" | "at most") => {
+            Bound::Below
+        }
+        Some("over" | "more than" | "at least") => Bound::Above,
+        Some(_) => Bound::About,
+    }
+}
+
+/// Whether two numbers, each perhaps qualified, can describe the same quantity.
+fn numbers_agree(a: &Figure, b: &Figure) -> bool {
+    let (x, y) = (a.value, b.value);
+    let near = |p: f64, q: f64| (p - q).abs() <= 0.1 * p.abs().max(q.abs());
+    match (bound(a), bound(b)) {
+        (Bound::Exact, Bound::Exact) => (x - y).abs() < 1e-9,
+        // Opposite bounds on the same number say different things.
+        (Bound::Below, Bound::Above) | (Bound::Above, Bound::Below) => false,
+        (Bound::Above, Bound::Exact) => y > x,
+        (Bound::Exact, Bound::Above) => x > y,
+        (Bound::Below, Bound::Exact) => y <= x && near(x, y),
+        (Bound::Exact, Bound::Below) => x <= y && near(x, y),
+        _ => near(x, y),
+    }
 }
 
 fn comparable(a: &Figure, b: &Figure) -> bool {
@@ -653,7 +790,7 @@ fn same(a: &Figure, b: &Figure) -> bool {
                 // A claim's full date is not borne out by a quote's bare year.
                 && (a.month.is_none() || b.month.is_some())
         }
-        _ => (a.value - b.value).abs() < 1e-9,
+        _ => numbers_agree(a, b),
     }
 }
 

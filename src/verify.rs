@@ -153,6 +153,10 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
     let mut claims_said: HashMap<String, ClaimState> = HashMap::new();
     let mut hashes_said: HashMap<String, String> = HashMap::new();
     let mut stale_said: HashMap<String, bool> = HashMap::new();
+    // What each evidence was when added, and what became of each review.
+    let mut evidence_said: HashMap<String, Value> = HashMap::new();
+    let mut reviews_said: HashMap<i64, (String, Option<String>)> = HashMap::new();
+    let mut corrections_said = 0i64;
     ws.store.for_each_event(|e| {
         let data = chain.push(&e);
         match e.action.as_str() {
@@ -164,23 +168,59 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
                     state.apply_edit(&data);
                 }
             }
-            "review.open" | "review.reject" => {
+            "review.open" => {
+                if let Some(w) = data["withdrawn"].as_i64() {
+                    reviews_said.insert(w, ("withdrawn".into(), Some(e.actor.clone())));
+                }
                 if let Some(state) = claims_said.get_mut(&e.subject) {
                     state.status = Status::InReview;
                 }
             }
+            // A pending or rejected proposal leaves a verdict in force alone.
+            "review.reject" => {
+                if let Some(review) = data["review"].as_i64() {
+                    reviews_said.insert(review, ("rejected".into(), Some(e.actor.clone())));
+                }
+                if let Some(state) = claims_said.get_mut(&e.subject) {
+                    if !state.status.is_verdict() {
+                        state.status = Status::InReview;
+                    }
+                }
+            }
             "review.verdict" | "review.confirm" => {
+                if let Some(review) = data["review"].as_i64() {
+                    let state = if e.action == "review.confirm" {
+                        "confirmed"
+                    } else {
+                        data["state"].as_str().unwrap_or("")
+                    };
+                    reviews_said.insert(
+                        review,
+                        (
+                            state.to_string(),
+                            (state == "confirmed").then(|| e.actor.clone()),
+                        ),
+                    );
+                }
+                if let Some(w) = data["withdrawn"].as_i64() {
+                    reviews_said.insert(w, ("withdrawn".into(), Some(e.actor.clone())));
+                }
+                if !data["correction"].is_null() {
+                    corrections_said += 1;
+                }
                 if let Some(state) = claims_said.get_mut(&e.subject) {
                     let pending = e.action == "review.verdict" && data["state"] != "confirmed";
                     let verdict = data["verdict"].as_str().and_then(|v| v.parse().ok());
                     state.status = match (pending, verdict) {
                         (false, Some(v)) => v,
+                        _ if state.status.is_verdict() => state.status,
                         _ => Status::InReview,
                     };
                 }
             }
             "evidence.add" => {
                 stale_said.insert(e.subject.clone(), false);
+                evidence_said.insert(e.subject.clone(), data.clone());
             }
             "evidence.stale" | "evidence.restored" => {
                 stale_said.insert(e.subject.clone(), e.action == "evidence.stale");
@@ -257,6 +297,11 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
                 &key,
                 "no evidence.add event records it: it was inserted outside claimtrail",
             )),
+            Some(_) if !evidence_agrees(e, evidence_said.get(&key)) => problems.push(Problem::new(
+                "state-mismatch",
+                &key,
+                "its claim, snapshot, stance, quote or figure check differs from what its evidence.add event records",
+            )),
             Some(stale) if stale != e.stale.is_some() => problems.push(Problem::new(
                 "state-mismatch",
                 &key,
@@ -277,6 +322,42 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
         ));
     }
     check_evidence_anchors(ws, &evidence, &good, &mut problems);
+
+    // Reviews and corrections, against the verdict events.
+    for r in ws.store.all_reviews()? {
+        let key = format!("review {} of {}", r.id, r.claim);
+        match reviews_said.get(&r.id) {
+            None => problems.push(Problem::new(
+                "unrecorded-review",
+                &key,
+                "no event records this review",
+            )),
+            Some((state, by)) => {
+                if *state != r.state || (by.is_some() && *by != r.decided_by) {
+                    problems.push(Problem::new(
+                        "state-mismatch",
+                        &key,
+                        format!(
+                            "it reads {} by {} but the events record {state} by {}",
+                            r.state,
+                            r.decided_by.as_deref().unwrap_or("nobody"),
+                            by.as_deref().unwrap_or("nobody")
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    let corrections = ws.store.corrections()?.len() as i64;
+    if corrections != corrections_said {
+        problems.push(Problem::new(
+            "state-mismatch",
+            "corrections",
+            format!(
+                "{corrections} corrections are recorded but the events record {corrections_said}"
+            ),
+        ));
+    }
 
     // Each anchor still names the words at its offsets in its document's text.
     check_anchors(ws, &claims, &good, &mut problems)?;
@@ -312,6 +393,16 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
             ..timings
         },
     })
+}
+
+/// Whether an evidence row says what its `evidence.add` event recorded.
+fn evidence_agrees(e: &crate::store::EvidenceRow, said: Option<&Value>) -> bool {
+    let Some(d) = said else { return false };
+    d["claim"].as_str() == Some(&e.claim.to_string())
+        && d["snapshot"].as_str() == Some(&e.snapshot.to_string())
+        && d["stance"].as_str() == Some(e.stance.as_str())
+        && d["anchor"] == serde_json::to_value(&e.anchor).unwrap_or(Value::Null)
+        && d["figures"] == e.figures
 }
 
 /// A claim as its events describe it.

@@ -2,7 +2,7 @@
 //! that tries to break tables. Nothing lost, nothing half-written.
 
 use crate::common::server::{Reply, Server};
-use crate::common::{Env, ARTICLE};
+use crate::common::Env;
 use serde_json::Value;
 use sha2::Digest;
 use std::process::{Command, Stdio};
@@ -294,5 +294,4 @@ fn hostile_text_is_stored_byte_for_byte_and_never_reaches_a_terminal_raw() {
         assert_eq!(v["claims"][i]["text"], *text, "exported byte for byte");
     }
     assert_eq!(env.json(&["audit", "verify"])["ok"], true);
-    let _ = ARTICLE;
 }

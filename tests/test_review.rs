@@ -540,3 +540,201 @@ fn verify_catches_an_evidence_flag_or_status_changed_in_sql() {
         .collect();
     assert!(subjects.contains(&"E1") && subjects.contains(&"C1"), "{v}");
 }
+
+#[test]
+fn one_person_cannot_confirm_under_another_spelling() {
+    let (env, _srv) = setup();
+    env.ok(&["config", "set", "review.second-reviewer", "on"]);
+    evidence(&env, "C1", "supports", "836 protest notes");
+    env.ok(&[
+        "--as", "Ana", "review", "C1", "verified", "--note", "Matches.",
+    ]);
+    for alias in ["ana", "ANA ", "ana\u{200b}"] {
+        let stderr = env.fails(&["--as", alias, "review", "C1", "--confirm"], 1);
+        assert!(
+            stderr.contains("nobody confirms their own verdict"),
+            "{alias:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_recheck_that_changes_a_quoted_figure_makes_the_evidence_stale() {
+    let (env, srv) = setup();
+    evidence(
+        &env,
+        "C1",
+        "supports",
+        "The invented office recorded 836 protest notes",
+    );
+    env.ok(&["review", "C1", "verified", "--note", "Matches."]);
+    srv.route(
+        "/statement.html",
+        Reply::Ok("text/html", STATEMENT.replace("836", "863").into_bytes()),
+    );
+    let r = env.json(&["source", "recheck", "S1"]);
+    assert_eq!(
+        r[0]["stale"],
+        serde_json::json!(["E1"]),
+        "a near match with another figure is not the quote"
+    );
+    srv.route(
+        "/statement.html",
+        Reply::Ok(
+            "text/html",
+            STATEMENT
+                .replace("recorded 836", "never recorded 836")
+                .into_bytes(),
+        ),
+    );
+    env.ok(&["source", "recheck", "S1"]);
+    assert!(env.json(&["claim", "show", "C1"])["evidence"][0]["stale"].is_string());
+}
+
+#[test]
+fn a_damaged_snapshot_blob_cannot_carry_a_verdict() {
+    let (env, _srv) = setup();
+    evidence(&env, "C1", "supports", "836 protest notes");
+    let sha = env.json(&["source", "show", "S1"])["snapshots"][0]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        env.root().join("objects").join(&sha[..2]).join(&sha[2..]),
+        b"garbage",
+    )
+    .unwrap();
+    let stderr = env.fails(&["review", "C1", "verified", "--note", "x"], 1);
+    assert!(stderr.contains("snapshot is present"), "{stderr}");
+}
+
+#[test]
+fn a_proposal_alone_never_unseats_a_confirmed_verdict() {
+    let (env, _srv) = setup();
+    env.ok(&["config", "set", "review.second-reviewer", "on"]);
+    evidence(&env, "C1", "supports", "836 protest notes");
+    env.ok(&[
+        "--as", "ana", "review", "C1", "verified", "--note", "Matches.",
+    ]);
+    env.ok(&["--as", "ben", "review", "C1", "--confirm"]);
+    let out = env.json(&[
+        "--as",
+        "mallory",
+        "review",
+        "C1",
+        "unverifiable",
+        "--note",
+        "x",
+    ]);
+    assert_eq!(
+        (out["status"].as_str(), out["pending"].as_str()),
+        (Some("verified"), Some("unverifiable"))
+    );
+    let out = env.json(&[
+        "--as",
+        "mallory",
+        "review",
+        "C1",
+        "--reject",
+        "--note",
+        "never mind",
+    ]);
+    assert_eq!(out["status"], "verified");
+    assert!(env
+        .json(&["audit", "corrections"])
+        .as_array()
+        .unwrap()
+        .is_empty());
+    env.ok(&[
+        "--as",
+        "mallory",
+        "review",
+        "C1",
+        "unverifiable",
+        "--note",
+        "The source is synthetic.",
+    ]);
+    env.ok(&["--as", "ben", "review", "C1", "--confirm"]);
+    assert_eq!(
+        env.json(&["audit", "corrections"])[0]["new_verdict"],
+        "unverifiable"
+    );
+    assert_eq!(env.json(&["audit", "verify"])["ok"], true);
+}
+
+#[test]
+fn figures_are_checked_against_the_claim_as_it_reads_now() {
+    let (env, _srv) = setup();
+    evidence(&env, "C3", "supports", "13 formal demarches");
+    env.ok(&[
+        "claim",
+        "edit",
+        "C3",
+        "--text",
+        "Pakistan made 31 formal demarches",
+    ]);
+    let stderr = env.fails(&["review", "C3", "verified", "--note", "fine"], 1);
+    assert!(stderr.contains("31 ≠ 13"), "{stderr}");
+}
+
+#[test]
+fn a_quote_from_an_older_capture_that_the_newest_lacks_starts_stale() {
+    let (env, srv) = setup();
+    srv.route(
+        "/statement.html",
+        Reply::Ok(
+            "text/html",
+            STATEMENT.replace("836 protest notes and ", "").into_bytes(),
+        ),
+    );
+    env.ok(&["source", "recheck", "S1"]);
+    let e = env.json(&[
+        "evidence",
+        "add",
+        "C1",
+        "S1",
+        "--stance",
+        "supports",
+        "--quote",
+        "836 protest notes",
+        "--snapshot",
+        "S1@1",
+    ]);
+    assert_eq!(e["stale"], "the quote is no longer in S1@2");
+    let stderr = env.fails(&["review", "C1", "verified", "--note", "x"], 1);
+    assert!(stderr.contains("none of them still anchored"), "{stderr}");
+}
+
+#[test]
+fn verify_catches_evidence_reviews_and_corrections_changed_in_sql() {
+    for (sql, subject) in [
+        ("UPDATE evidence SET stance = 'disputes' WHERE id = 1", "E1"),
+        ("UPDATE evidence SET claim_id = 2 WHERE id = 1", "E1"),
+        (
+            "UPDATE reviews SET decided_by = 'someone else' WHERE id = 1",
+            "review 1 of C1",
+        ),
+        ("DELETE FROM corrections", "corrections"),
+    ] {
+        let (env, _srv) = setup();
+        evidence(&env, "C1", "supports", "836 protest notes");
+        env.ok(&["review", "C1", "verified", "--note", "Matches."]);
+        evidence(&env, "C1", "disputes", "13 formal demarches");
+        env.ok(&["review", "C1", "disputed", "--note", "Misread."]);
+        assert_eq!(env.json(&["audit", "verify"])["ok"], true);
+        env.db().execute_batch(sql).unwrap();
+        let out = env
+            .cmd()
+            .args(["--json", "audit", "verify"])
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let subjects: Vec<&str> = v["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["subject"].as_str().unwrap())
+            .collect();
+        assert!(subjects.contains(&subject), "{sql}: {v}");
+    }
+}

@@ -53,6 +53,8 @@ pub struct Added {
     anchor: AnchorWithScore,
     method: Method,
     figures: figures::Check,
+    /// Set when the quote comes from an older capture and the newest no longer has it.
+    stale: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -69,8 +71,13 @@ impl Render for Added {
             Method::Normalized => " (after normalising)".into(),
             Method::Fuzzy => format!(" (near match, score {:.2})", self.anchor.score),
         };
+        let stale = self
+            .stale
+            .as_deref()
+            .map(|why| format!("\n  stale from the start: {why}"))
+            .unwrap_or_default();
         format!(
-            "{} {} {}: {}, characters {}–{}{how}\n  {}\n  figures: {}",
+            "{} {} {}: {}, characters {}–{}{how}\n  {}\n  figures: {}{stale}",
             self.id,
             self.stance.as_str(),
             self.claim,
@@ -150,8 +157,34 @@ pub fn add(ws: &mut Workspace, actor: &str, args: &AddArgs) -> Result<Added, Cli
         .map(str::trim)
         .filter(|n| !n.is_empty());
     let method = serde_json::to_value(anchored.method).expect("a method serialises");
+    // A quote from an older capture is kept (it is what the source said then),
+    // but if the newest capture no longer says it, it starts out stale.
+    let latest = ws
+        .store
+        .snapshots_of(src.id)?
+        .into_iter()
+        .rev()
+        .find(|s| s.text_sha256.is_some());
+    let stale = match latest {
+        Some(l) if l.id != snap.id => {
+            let bytes = ws
+                .blobs
+                .read_verified(l.text_sha256.as_deref().unwrap_or_default())?;
+            let newest = String::from_utf8_lossy(&bytes).into_owned();
+            let still = Text::new(&newest)
+                .reanchor(&anchored.anchor, threshold)
+                .filter(|f| {
+                    f.method != Method::Fuzzy
+                        || same_meaning(&anchored.anchor.exact, &f.anchor.exact)
+                });
+            still
+                .is_none()
+                .then(|| (format!("the quote is no longer in {}", l.id), l.id))
+        }
+        _ => None,
+    };
     let id = ws.store.write(actor, |w| {
-        w.add_evidence(&NewEvidence {
+        let id = w.add_evidence(&NewEvidence {
             claim: claim.id,
             snapshot: snap.id,
             stance: args.stance,
@@ -160,7 +193,11 @@ pub fn add(ws: &mut Workspace, actor: &str, args: &AddArgs) -> Result<Added, Cli
             score: anchored.score,
             figures: &figures_json,
             note,
-        })
+        })?;
+        if let Some((why, newest)) = &stale {
+            w.set_stale(id, Some(why), Some(*newest))?;
+        }
+        Ok::<_, StoreError>(id)
     })?;
     Ok(Added {
         id,
@@ -175,6 +212,7 @@ pub fn add(ws: &mut Workspace, actor: &str, args: &AddArgs) -> Result<Added, Cli
         },
         method: anchored.method,
         figures: check,
+        stale: stale.map(|(why, _)| why),
     })
 }
 
@@ -221,7 +259,11 @@ pub fn refresh(
         Recapture::Snapshot { id, text: Ok(text) } => {
             let text = Text::new(text);
             for e in &cited {
-                let found = text.reanchor(&e.anchor, threshold);
+                // A near match only stands for the quote if it says the same thing:
+                // no figure changed ("836" → "863"), no negation appeared.
+                let found = text.reanchor(&e.anchor, threshold).filter(|f| {
+                    f.method != Method::Fuzzy || same_meaning(&e.anchor.exact, &f.anchor.exact)
+                });
                 match (found, &e.stale) {
                     (Some(_), Some(_)) => {
                         w.set_stale(e.id, None, Some(id))?;
@@ -241,4 +283,51 @@ pub fn refresh(
         }
     }
     Ok((stale, restored))
+}
+
+/// Whether a re-found passage says what the quote said: the same figures, and no
+/// negation gained or lost.
+fn same_meaning(old: &str, new: &str) -> bool {
+    let negations = |t: &str| {
+        let lower = t.to_lowercase();
+        [
+            "not", "never", "no", "none", "neither", "nor", "without", "denied", "n't",
+        ]
+        .iter()
+        .map(|n| {
+            lower
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .filter(|w| w == n || (n == &"n't" && w.ends_with("n't")))
+                .count()
+        })
+        .sum::<usize>()
+    };
+    let figures_hold = !matches!(figures::compare(old, new).status, "mismatch" | "missing")
+        && !matches!(figures::compare(new, old).status, "mismatch" | "missing");
+    figures_hold && negations(old) == negations(new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_meaning;
+
+    #[test]
+    fn a_near_match_must_keep_figures_and_negations() {
+        assert!(same_meaning(
+            "the office sent 836 protest notes",
+            "the office sent 836 protest note"
+        ));
+        assert!(!same_meaning(
+            "the office sent 836 protest notes",
+            "the office sent 863 protest notes"
+        ));
+        assert!(!same_meaning(
+            "it sent 836 protest notes",
+            "it never sent 836 protest notes"
+        ));
+        assert!(!same_meaning(
+            "13 demarches in 2025",
+            "31 demarches in 2024"
+        ));
+    }
 }

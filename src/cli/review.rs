@@ -72,33 +72,27 @@ impl Render for Reviewed {
     }
 }
 
-/// The rules' view of a claim's evidence.
-pub fn facts(ws: &Workspace, evidence: &[EvidenceRow]) -> Vec<EvidenceFacts> {
+/// The rules' view of a claim's evidence. Figures are checked afresh against the
+/// claim's current wording, and each snapshot's bytes are re-hashed: a verdict
+/// never rests on a stored judgement or a damaged blob.
+pub fn facts(ws: &Workspace, claim_text: &str, evidence: &[EvidenceRow]) -> Vec<EvidenceFacts> {
     evidence
         .iter()
-        .map(|e| EvidenceFacts {
-            id: e.id.to_string(),
-            stance: e.stance,
-            fresh: e.stale.is_none(),
-            blob_present: ws.blobs.contains(&e.snapshot_sha256),
-            mismatch: (e.figures["status"] == "mismatch").then(|| {
-                e.figures["figures"]
-                    .as_array()
-                    .map(|fs| {
-                        fs.iter()
-                            .filter(|f| f["result"] == "mismatch")
-                            .map(|f| {
-                                format!(
-                                    "{} ≠ {}",
-                                    f["claim"].as_str().unwrap_or("?"),
-                                    f["quote"].as_str().unwrap_or("?")
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    })
-                    .unwrap_or_default()
-            }),
+        .map(|e| {
+            let check = crate::figures::compare(claim_text, &e.anchor.exact);
+            let whole = ws
+                .blobs
+                .path_of(&e.snapshot_sha256)
+                .ok()
+                .and_then(|p| crate::blobs::hash_file(&p).ok())
+                .is_some_and(|h| h == e.snapshot_sha256);
+            EvidenceFacts {
+                id: e.id.to_string(),
+                stance: e.stance,
+                fresh: e.stale.is_none(),
+                blob_present: whole,
+                mismatch: check.is_mismatch().then(|| check.summary()),
+            }
         })
         .collect()
 }
@@ -167,7 +161,7 @@ pub fn apply(
                     claim.status
                 ))
             })?;
-            if p.proposed_by == actor {
+            if crate::actor::same_person(&p.proposed_by, actor) {
                 return Err(CliError::user(format!(
                     "rule: nobody confirms their own verdict; {id}'s pending `{}` was proposed by {actor}",
                     p.verdict
@@ -181,7 +175,7 @@ pub fn apply(
                 p.verdict,
                 Some(&p.note),
                 true,
-                &facts(ws, &evidence),
+                &facts(ws, &claim.text, &evidence),
             )
             .map_err(rule_error)?;
             ("confirmed", ws.store.write(actor, |w| w.confirm(p, note))?)
@@ -215,7 +209,7 @@ pub fn apply(
                 verdict,
                 note,
                 over_mismatch,
-                &facts(ws, &evidence),
+                &facts(ws, &claim.text, &evidence),
             )
             .map_err(rule_error)?;
             if verdict == claim.status && pending.is_none() {

@@ -169,3 +169,55 @@ fn fractions_in_words_and_pronoun_one() {
     assert!(extract("one of them").is_empty());
     assert_eq!(figs("one man was charged")[0].1, 1.0);
 }
+
+#[test]
+fn counts_are_not_years_and_pairs_follow_what_is_counted() {
+    assert_eq!(
+        compare(
+            "There were 2000 fighters in the camp",
+            "There were 2,500 fighters"
+        )
+        .status,
+        "mismatch"
+    );
+    assert_eq!(
+        compare("There were 2000 fighters", "some 2,000 fighters").status,
+        "match"
+    );
+    assert_eq!(figs("in 2000, fighters came")[0].0, Kind::Year);
+    // A figure is answered by the quote's figure counting the same thing.
+    assert_eq!(
+        compare(
+            "836 protest notes were sent over four years",
+            "836 protest notes"
+        )
+        .status,
+        "missing"
+    );
+    let c = compare(
+        "13 formal demarches",
+        "836 protest notes and 14 formal demarches",
+    );
+    assert_eq!(c.summary(), "13 ≠ 14");
+}
+
+#[test]
+fn qualifiers_bound_the_figures_they_qualify() {
+    assert_eq!(
+        compare("almost 4,000 militants", "more than 4,000 militants").status,
+        "mismatch"
+    );
+    assert_eq!(
+        compare("almost 4,000 militants", "3,900 militants").status,
+        "match"
+    );
+    assert_eq!(
+        compare("more than 100 arrests", "120 arrests").status,
+        "match"
+    );
+    assert_eq!(
+        compare("more than 100 arrests", "80 arrests").status,
+        "mismatch"
+    );
+    assert_eq!(compare("about 50 people", "53 people").status, "match");
+}

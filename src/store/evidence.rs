@@ -180,6 +180,11 @@ impl Store {
         query_reviews(&self.conn, "claim_id = ?1", claim.0)
     }
 
+    /// Every review, for `audit verify`.
+    pub fn all_reviews(&self) -> Result<Vec<ReviewRow>> {
+        query_reviews(&self.conn, "?1 = ?1", 0)
+    }
+
     pub fn corrections(&self) -> Result<Vec<CorrectionRow>> {
         let mut stmt = self.conn.prepare(
             "SELECT claim_id, old_verdict, new_verdict, reason, by, at FROM corrections ORDER BY id",
@@ -276,6 +281,21 @@ impl Writer<'_> {
             params![claim, status, self.at, self.actor],
         )?;
         Ok(())
+    }
+
+    /// A claim's status while a verdict is pending or after one is rejected: the
+    /// verdict in force if there is one, else in review.
+    fn status_while_pending(&self, claim: ClaimId) -> Result<Status> {
+        let current: Status =
+            self.tx
+                .query_row("SELECT status FROM claims WHERE id = ?1", [claim], |r| {
+                    r.get(0)
+                })?;
+        Ok(if current.is_verdict() {
+            current
+        } else {
+            Status::InReview
+        })
     }
 
     fn withdraw_pending(&mut self, claim: ClaimId) -> Result<Option<i64>> {
@@ -375,7 +395,14 @@ impl Writer<'_> {
             ],
         )?;
         let review = self.tx.last_insert_rowid();
-        self.set_status(claim, if confirmed { verdict } else { Status::InReview })?;
+        // A proposal alone never unseats a verdict in force: that takes a second
+        // person's confirmation (and then records a correction).
+        let status = if confirmed {
+            verdict
+        } else {
+            self.status_while_pending(claim)?
+        };
+        self.set_status(claim, status)?;
         self.event(
             "review.verdict",
             &claim.to_string(),
@@ -416,7 +443,8 @@ impl Writer<'_> {
              WHERE id = ?1",
             params![pending.id, self.actor, self.at, note],
         )?;
-        self.set_status(pending.claim, Status::InReview)?;
+        let status = self.status_while_pending(pending.claim)?;
+        self.set_status(pending.claim, status)?;
         self.event(
             "review.reject",
             &pending.claim.to_string(),
