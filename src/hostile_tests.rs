@@ -15,7 +15,11 @@ fn arbitrary_text() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    // 300 cases each in `cargo test`; `fuzz/run` raises it with PROPTEST_CASES.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(300),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn claim_import_parses_any_bytes_without_panicking(bytes in proptest::collection::vec(any::<u8>(), 0..600), json in any::<bool>()) {

@@ -295,3 +295,100 @@ fn hostile_text_is_stored_byte_for_byte_and_never_reaches_a_terminal_raw() {
     }
     assert_eq!(env.json(&["audit", "verify"])["ok"], true);
 }
+
+/// A small tmpfs mounted for one test, unmounted when dropped.
+struct SmallDisk(std::path::PathBuf);
+
+impl SmallDisk {
+    fn mount(at: &std::path::Path, size: &str) -> Option<SmallDisk> {
+        std::fs::create_dir_all(at).ok()?;
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(at)
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| SmallDisk(at.to_path_buf()))
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+#[test]
+fn a_full_disk_gives_a_clear_error_and_corrupts_nothing() {
+    let outside = Env::bare();
+    let mount_at = outside.path().join("small");
+    let Some(_disk) = SmallDisk::mount(&mount_at, "3m") else {
+        // Mounting needs root (CI runs as root); elsewhere there is no small disk to fill.
+        eprintln!("skipped: cannot mount a tmpfs here");
+        return;
+    };
+    let run = |args: &[&str]| {
+        Command::new(bin())
+            .current_dir(&mount_at)
+            .env("CLAIMTRAIL_USER", "tester")
+            .env("CLAIMTRAIL_KEY", mount_at.join("no-key"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&["init"]).status.success());
+    assert!(run(&["doc", "add", crate::common::ARTICLE])
+        .status
+        .success());
+    // A capture larger than the disk: refused, with nothing left behind.
+    let big = outside.write("big.bin", vec![7u8; 4 << 20]);
+    let out = run(&["source", "add", &big]);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no space left") || stderr.contains("disk"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("os error"), "{stderr}");
+    let tmp = mount_at.join(".claimtrail/objects/tmp");
+    assert_eq!(
+        std::fs::read_dir(&tmp).map(|d| d.count()).unwrap_or(0),
+        0,
+        "a partial blob was left"
+    );
+    // Claims until the database itself runs out of room: each import is all or nothing.
+    let rows: Vec<String> = (0..20000)
+        .map(|i| format!("{{\"text\": \"claim {i} {}\"}}", "x".repeat(60)))
+        .collect();
+    let file = outside.write("many.json", format!("[{}]", rows.join(",")));
+    let mut full = false;
+    for _ in 0..10 {
+        let out = run(&["claim", "import", &file]);
+        if !out.status.success() {
+            assert_eq!(out.status.code(), Some(3));
+            assert!(
+                String::from_utf8_lossy(&out.stderr).contains("full"),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            full = true;
+            break;
+        }
+    }
+    assert!(full, "the 3 MiB disk never filled");
+    let out = run(&["--json", "audit", "verify"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ok"], true, "{v}");
+    let claims = run(&["--json", "claim", "list"]);
+    let n = serde_json::from_slice::<Value>(&claims.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(n % 20000, 0, "imports are all or nothing: {n}");
+}

@@ -290,7 +290,7 @@ fn bad_urls_and_misbehaving_servers_leave_nothing_behind() {
     );
     srv.route("/hang", Reply::Hang);
     srv.route("/drip", Reply::Drip(Duration::from_millis(300)));
-    srv.route("/huge", Reply::Endless { total: 50 << 20 });
+    srv.route("/huge", Reply::Endless { total: 10 << 30 }); // 10 GiB, cut off at the cap
     srv.route("/big", Reply::Ok("text/plain", vec![b'a'; 4096]));
     srv.route(
         "/bad-utf8",
@@ -724,4 +724,36 @@ fn a_recheck_that_fails_exits_non_zero() {
     assert_eq!(out.status.code(), Some(3));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v[0]["state"], "failed");
+}
+
+#[test]
+fn a_gzip_bomb_is_kept_as_sent_and_never_inflated() {
+    use std::io::Write;
+    // 64 MiB of zeros, gzip-compressed to about 64 KiB, labelled as gzip.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..64 {
+        gz.write_all(&zeros).unwrap();
+    }
+    let bomb = gz.finish().unwrap();
+    let srv = Server::start();
+    srv.route(
+        "/bomb",
+        Reply::With(
+            vec![("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+            bomb.clone(),
+        ),
+    );
+    let env = Env::new();
+    let (code, items, _) = add(&env, &[&srv.url("/bomb")]);
+    assert_eq!(code, 0, "{items:?}");
+    assert_eq!(
+        items[0]["size"],
+        bomb.len(),
+        "stored exactly as sent, not inflated"
+    );
+    assert!(items[0]["text_error"]
+        .as_str()
+        .unwrap()
+        .contains("gzip-compressed"));
 }
