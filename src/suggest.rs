@@ -704,7 +704,17 @@ pub fn suggest(text: &str) -> Vec<Suggestion> {
         }
         for (n, item) in items.iter().enumerate() {
             let quote: String = chars[item.start..item.end].iter().collect();
-            let mut subject = item.words.clone();
+            // "one within the Doha framework": the thing counted is the first
+            // item's ("dialogue rounds"), left unsaid.
+            let elided = item.words.split_whitespace().next().is_some_and(|w| {
+                ["within", "in", "at", "of", "from", "for", "on", "under"]
+                    .contains(&w.to_lowercase().as_str())
+            });
+            let mut subject = if elided && n > 0 {
+                format!("{} {}", items[0].words, item.words)
+            } else {
+                item.words.clone()
+            };
             if n + 1 < items.len() && !tail.is_empty() {
                 subject = format!("{subject} {tail}");
             }

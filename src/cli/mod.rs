@@ -66,7 +66,7 @@ pub enum Command {
     /// Articles whose claims are checked
     #[command(subcommand)]
     Doc(doc::Command),
-    /// Claims: log, import, list, show, edit
+    /// Claims: log, import, suggest, list, show, edit
     #[command(subcommand)]
     Claim(claim::Command),
     /// Sources: capture URLs and files as hashed snapshots, recheck them for drift
