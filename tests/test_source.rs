@@ -757,3 +757,53 @@ fn a_gzip_bomb_is_kept_as_sent_and_never_inflated() {
         .unwrap()
         .contains("gzip-compressed"));
 }
+
+/// Runs claimtrail and samples its peak resident memory (VmHWM) until it exits.
+fn peak_memory_kib(env: &Env, args: &[&str]) -> (Option<i32>, u64) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("claimtrail"))
+        .current_dir(env.path())
+        .env("CLAIMTRAIL_USER", "tester")
+        .env("CLAIMTRAIL_KEY", env.path().join("no-key"))
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file) {
+            if let Some(kib) = status
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                peak = peak.max(kib);
+            }
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            return (status.code(), peak);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn hostile_servers_cannot_make_a_capture_use_much_memory() {
+    let srv = Server::start();
+    srv.route("/huge", Reply::Endless { total: 10 << 30 });
+    srv.route("/drip", Reply::Drip(Duration::from_millis(50)));
+    let env = Env::new();
+    // 10 GiB offered, 100 MiB (the default cap) read and hashed, then refused.
+    let (code, peak) = peak_memory_kib(&env, &["source", "add", &srv.url("/huge")]);
+    assert_eq!(code, Some(1));
+    assert!(peak > 0 && peak < 64 * 1024, "peak {peak} KiB");
+    let (code, peak) = peak_memory_kib(
+        &env,
+        &["source", "add", "--timeout", "2", &srv.url("/drip")],
+    );
+    assert_eq!(code, Some(3));
+    assert!(peak > 0 && peak < 64 * 1024, "peak {peak} KiB");
+    assert!(env.objects().is_empty());
+}
