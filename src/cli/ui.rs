@@ -43,7 +43,9 @@ impl Ui {
 
     /// Prints `value` on stdout in the chosen form.
     pub fn emit<T: Render>(&self, value: &T) -> Result<(), CliError> {
-        let mut out = std::io::stdout().lock();
+        // Buffered: stdout is line-buffered, and a large JSON array would
+        // otherwise go out in thousands of small writes.
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
         if self.json {
             serde_json::to_writer_pretty(&mut out, value)
                 .map_err(|e| CliError::from(std::io::Error::from(e)))?;

@@ -341,6 +341,9 @@ impl Store {
 
     fn setup(mut conn: Connection) -> Result<Store> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // 64 MiB of page cache (SQLite's default is 2 MiB): a large import then
+        // never spills half-built pages to the log mid-transaction.
+        conn.pragma_update(None, "cache_size", -65536)?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         migrate(&mut conn)?;
