@@ -234,6 +234,8 @@ fn gc_removes_old_orphans_and_spares_young_and_referenced_files() {
     std::fs::write(objects.join("00").join(&orphan_hash[2..]), b"orphan").unwrap();
     std::fs::create_dir_all(objects.join("tmp")).unwrap();
     std::fs::write(objects.join("tmp/blob-left"), b"half").unwrap();
+    // A folder someone made in the store is neither removed nor a reason to stop.
+    std::fs::create_dir_all(objects.join("ab/not-a-blob")).unwrap();
     let report = verify(&env, &[]).1;
     let warned: Vec<&str> = report["warnings"]
         .as_array()
@@ -260,6 +262,11 @@ fn gc_removes_old_orphans_and_spares_young_and_referenced_files() {
     let mut left = env.objects();
     left.retain(|p| !p.contains("/objects/tmp/"));
     assert_eq!(left, referenced, "every referenced blob stays");
+    assert!(
+        objects.join("ab/not-a-blob").is_dir(),
+        "gc removes files, never folders"
+    );
+    std::fs::remove_dir(objects.join("ab/not-a-blob")).unwrap();
     let report = verify(&env, &[]).1;
     assert_eq!(report["ok"], true);
     assert!(

@@ -80,8 +80,9 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
                 continue;
             }
             let meta = match std::fs::metadata(&path) {
-                Ok(m) => m,
-                Err(_) => continue, // gone meanwhile
+                Ok(m) if m.is_file() => m,
+                // Gone meanwhile, or a folder someone made in objects/: not ours to remove.
+                _ => continue,
             };
             let age = meta
                 .modified()
