@@ -289,6 +289,10 @@ pub fn clean_tags(tags: Vec<String>) -> Result<Vec<String>, String> {
         if t.chars().any(char::is_control) {
             return Err(format!("tag {t:?} holds control characters"));
         }
+        // CSV files list tags split at `;`, so a tag holding one could not come back.
+        if t.contains(';') {
+            return Err(format!("tag {t:?} holds a `;`, which separates tags"));
+        }
         out.push(t.to_string());
     }
     out.sort();

@@ -151,6 +151,8 @@ fn a_claim_without_an_article_and_bad_inputs() {
     assert!(stderr.contains("no document D7"), "{stderr}");
     let stderr = env.fails(&["claim", "add", "--text", "   "], 1);
     assert!(stderr.contains("empty"), "{stderr}");
+    let stderr = env.fails(&["claim", "add", "--text", "x", "--tag", "a;b"], 1);
+    assert!(stderr.contains("separates tags"), "{stderr}");
     env.fails(&["claim", "add", "--doc", "D1"], 2);
 }
 

@@ -212,9 +212,18 @@ fn the_warc_export_passes_warcio_check_and_lists_every_capture() {
     let srv = Server::start();
     let env = reviewed(&srv);
     env.ok(&["source", "recheck", "S1"]);
+    // A body that came chunked is stored de-chunked; the archive must still check out.
+    srv.route(
+        "/chunked.html",
+        Reply::Chunked(
+            "text/html",
+            b"<p>SYNTHETIC TEST FIXTURE sent in two chunks.</p>".to_vec(),
+        ),
+    );
+    env.ok(&["source", "add", &srv.url("/chunked.html")]);
     let warc = env.path().join("out.warc.gz");
     let out = env.json(&["export", "warc", "--out", warc.to_str().unwrap()]);
-    assert_eq!(out["records"]["responses"], 2);
+    assert_eq!(out["records"]["responses"], 3);
     assert_eq!(out["records"]["resources"], 1);
 
     let check = warcio().args(["check", "-v"]).arg(&warc).output().unwrap();
@@ -226,7 +235,7 @@ fn the_warc_export_passes_warcio_check_and_lists_every_capture() {
     );
     assert_eq!(
         report.matches("digest pass").count(),
-        2 + 2 + 1 + 3,
+        3 + 3 + 1 + 4,
         "{report}"
     );
     assert!(!report.contains("fail"), "{report}");
@@ -243,10 +252,10 @@ fn the_warc_export_passes_warcio_check_and_lists_every_capture() {
         .map(|r| r["warc-type"].as_str().unwrap())
         .collect();
     assert_eq!(kinds.iter().filter(|k| **k == "warcinfo").count(), 1);
-    assert_eq!(kinds.iter().filter(|k| **k == "response").count(), 2);
-    assert_eq!(kinds.iter().filter(|k| **k == "request").count(), 2);
+    assert_eq!(kinds.iter().filter(|k| **k == "response").count(), 3);
+    assert_eq!(kinds.iter().filter(|k| **k == "request").count(), 3);
     assert_eq!(kinds.iter().filter(|k| **k == "resource").count(), 1);
-    assert_eq!(kinds.iter().filter(|k| **k == "metadata").count(), 3);
+    assert_eq!(kinds.iter().filter(|k| **k == "metadata").count(), 4);
     let uris: Vec<&str> = records
         .iter()
         .filter_map(|r| r["warc-target-uri"].as_str())
@@ -385,4 +394,46 @@ fn completions_and_man_page_are_generated() {
         &man[..200]
     );
     env.fails(&["completions", "tcsh"], 2);
+}
+
+#[test]
+fn a_damaged_blob_stops_the_warc_export_and_review_urls_follow_the_template() {
+    let srv = Server::start();
+    let env = reviewed(&srv);
+    env.ok(&["config", "set", "org.name", "Example Checks"]);
+    env.ok(&["config", "set", "org.url", "https://checks.example.org"]);
+    env.ok(&[
+        "config",
+        "set",
+        "org.review-url",
+        "https://checks.example.org/checks/{claim}",
+    ]);
+    let out: Value =
+        serde_json::from_str(&env.ok(&["export", "claimreview", "--claim", "C17"])).unwrap();
+    assert_eq!(out[0]["url"], "https://checks.example.org/checks/C17");
+    env.fails(
+        &[
+            "config",
+            "set",
+            "org.review-url",
+            "https://checks.example.org/x",
+        ],
+        1,
+    );
+
+    let sha = env.json(&["source", "show", "S1"])["snapshots"][0]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let blob = env.root().join("objects").join(&sha[..2]).join(&sha[2..]);
+    let mut bytes = std::fs::read(&blob).unwrap();
+    bytes[5] ^= 1;
+    std::fs::write(&blob, bytes).unwrap();
+    let warc = env.path().join("out.warc.gz");
+    let stderr = env.fails(&["export", "warc", "--out", warc.to_str().unwrap()], 1);
+    assert!(
+        stderr.contains("S1@1 no longer match their hash"),
+        "{stderr}"
+    );
+    assert!(!warc.exists(), "no archive with a wrong digest is written");
 }

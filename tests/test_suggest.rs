@@ -119,3 +119,9 @@ fn accepting_twice_adds_nothing_the_second_time() {
         .contains(&Value::from("figure")));
     assert_eq!(env.json(&["audit", "verify"])["ok"], true);
 }
+
+#[test]
+fn a_limit_of_nothing_is_a_usage_error() {
+    let env = Env::with_article();
+    env.fails(&["claim", "suggest", "--doc", "D1", "--limit", "0"], 2);
+}

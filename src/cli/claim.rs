@@ -74,8 +74,8 @@ pub struct SuggestArgs {
     #[arg(long, value_name = "SCORE", default_value_t = crate::suggest::DEFAULT_MIN_SCORE)]
     pub min_score: f64,
     /// List at most this many
-    #[arg(long, value_name = "N")]
-    pub limit: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
     /// Log the suggestions as claims (skipping any already logged at the same words)
     #[arg(long)]
     pub accept: bool,
@@ -791,7 +791,7 @@ fn suggest(ctx: &Context, args: SuggestArgs) -> Result<(), CliError> {
         .filter(|s| s.score >= args.min_score)
         .collect();
     if let Some(n) = args.limit {
-        found.truncate(n);
+        found.truncate(n as usize);
     }
     let mut out: Vec<Suggested> = Vec::new();
     let mut to_log = Vec::new();

@@ -55,6 +55,12 @@ const KEYS: &[Key] = &[
         about: "the organisation's web address, for ClaimReview exports",
         check: web_url,
     },
+    Key {
+        name: "org.review-url",
+        default: None,
+        about: "where each published fact-check lives, with {claim} for the claim id (default: org.url#C1)",
+        check: review_url,
+    },
 ];
 
 fn on_off(v: &str) -> Result<String, String> {
@@ -90,6 +96,14 @@ fn web_url(v: &str) -> Result<String, String> {
         return Err("must be a web address without spaces".into());
     }
     Ok(t.to_string())
+}
+
+fn review_url(v: &str) -> Result<String, String> {
+    let url = web_url(v)?;
+    if !url.contains("{claim}") {
+        return Err("must hold {claim} where the claim id goes".into());
+    }
+    Ok(url)
 }
 
 fn key(name: &str) -> Result<&'static Key, CliError> {

@@ -130,12 +130,14 @@ fn export(
                     .hint("claimtrail config set org.name \"Your Desk\" && claimtrail config set org.url https://example.org"));
             };
             let g = export::gather(ws, only)?;
+            let review_url = config::value(ws, "org.review-url")?;
             let reviews = claimreview::claim_reviews(
                 &g.cases,
                 &g.documents,
                 &claimreview::Publisher {
                     name: &name,
                     url: &url,
+                    review_url: review_url.as_deref(),
                 },
             );
             let n = reviews.as_array().map_or(0, Vec::len);
@@ -185,7 +187,7 @@ fn export(
                     warc::write(&mut buffered, ws, &g, &filename, &now).map_err(|e| match e {
                         warc::WarcError::Store(s) => CliError::from(s),
                         warc::WarcError::Io(io) => CliError::file(&out, "write", io),
-                        missing => CliError::user(missing.to_string()),
+                        other => CliError::user(other.to_string()),
                     })?;
                 buffered
                     .flush()

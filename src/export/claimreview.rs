@@ -24,6 +24,8 @@ use std::collections::HashMap;
 pub struct Publisher<'a> {
     pub name: &'a str,
     pub url: &'a str,
+    /// Where each review is published, with `{claim}` for the id.
+    pub review_url: Option<&'a str>,
 }
 
 pub fn rating_value(verdict: Status) -> Option<u8> {
@@ -72,7 +74,10 @@ pub fn claim_reviews(
             Some(json!({
                 "@context": "https://schema.org",
                 "@type": "ClaimReview",
-                "url": format!("{}#{}", org.url.trim_end_matches('/'), c.id),
+                "url": match org.review_url {
+                    Some(t) => t.replace("{claim}", &c.id.to_string()),
+                    None => format!("{}#{}", org.url.trim_end_matches('/'), c.id),
+                },
                 "claimReviewed": c.text,
                 "datePublished": c.confirmed_at.as_deref().map(|t| t.get(..10).unwrap_or(t)),
                 "author": {"@type": "Organization", "name": org.name, "url": org.url},

@@ -155,7 +155,7 @@ pub fn report(g: &Gathered, title: &str, generated_at: &str) -> String {
                     s = r.stance.as_str(),
                     id = r.id,
                     snap = r.snapshot,
-                    url = escape(&e.url),
+                    url = escape(&if e.url.contains("://") { e.url.clone() } else { format!("file://{}", e.url) }),
                     title = escape(e.source_title.as_deref().unwrap_or(&e.url)),
                     sha = r.snapshot_sha256,
                     at = escape(&r.fetched_at),

@@ -34,6 +34,8 @@ pub enum WarcError {
     Io(#[from] io::Error),
     #[error("the bytes of {0} are missing from the object store: run `claimtrail audit verify`")]
     MissingBlob(String),
+    #[error("the bytes of {0} no longer match their hash; no archive was written: run `claimtrail audit verify`")]
+    DamagedBlob(String),
 }
 
 /// What was written: how many captures of each kind.
@@ -111,18 +113,23 @@ fn write_record(
     Ok(())
 }
 
-/// SHA-256 of `head` followed by the file's bytes, streamed.
-fn block_digest(head: &[u8], file: &mut File) -> io::Result<[u8; 32]> {
-    let mut h = Sha256::new();
-    h.update(head);
+/// SHA-256 of `head` followed by the file's bytes, streamed, and of the bytes
+/// alone: an archive is written only from blobs that still match their names.
+fn block_digest(head: &[u8], file: &mut File) -> io::Result<([u8; 32], String)> {
+    let mut block = Sha256::new();
+    let mut body = Sha256::new();
+    block.update(head);
     let mut buf = vec![0u8; 256 * 1024];
     loop {
         match file.read(&mut buf)? {
             0 => break,
-            n => h.update(&buf[..n]),
+            n => {
+                block.update(&buf[..n]);
+                body.update(&buf[..n]);
+            }
         }
     }
-    Ok(h.finalize().into())
+    Ok((block.finalize().into(), crate::blobs::hex(&body.finalize())))
 }
 
 fn open_blob(blobs: &BlobStore, snap: &SnapshotRow) -> Result<(File, u64), WarcError> {
@@ -159,6 +166,19 @@ fn response_head(snap: &SnapshotRow, body_len: u64) -> Vec<u8> {
     }
     head.push_str("\r\n");
     head.into_bytes()
+}
+
+/// `file://` and the path, percent-encoded where a URI needs it.
+fn file_uri(path: &str) -> String {
+    let mut out = String::from("file://");
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 fn request_head(url: &str) -> Vec<u8> {
@@ -229,7 +249,10 @@ pub fn write(
                         .clone()
                         .unwrap_or_else(|| snap.requested.clone());
                     let head = response_head(&snap, len);
-                    let block = block_digest(&head, &mut file)?;
+                    let (block, body) = block_digest(&head, &mut file)?;
+                    if body != snap.sha256 {
+                        return Err(WarcError::DamagedBlob(snap.id.to_string()));
+                    }
                     let (mut file, _) = open_blob(&ws.blobs, &snap)?;
                     let request_id = record_id(&format!("request {} {}", snap.id, snap.sha256));
                     let mut headers = vec![
@@ -266,7 +289,12 @@ pub fn write(
                     (target, "response")
                 }
                 SourceKind::File => {
-                    let target = format!("file://{}", snap.requested);
+                    let (_, body) = block_digest(b"", &mut file)?;
+                    if body != snap.sha256 {
+                        return Err(WarcError::DamagedBlob(snap.id.to_string()));
+                    }
+                    let (mut file, _) = open_blob(&ws.blobs, &snap)?;
+                    let target = file_uri(&snap.requested);
                     let content_type = crate::extract::sniff(b"", None, Some(&snap.requested));
                     let mime = match content_type {
                         crate::extract::Format::Html => "text/html",

@@ -16,6 +16,8 @@ pub enum Reply {
     Ok(&'static str, Vec<u8>),
     /// 200 with these headers and body.
     With(Vec<(&'static str, &'static str)>, Vec<u8>),
+    /// 200, the body sent in two chunks with `Transfer-Encoding: chunked`.
+    Chunked(&'static str, Vec<u8>),
     /// This status with a short HTML body.
     Status(u16),
     /// A redirect with this status to this location.
@@ -108,6 +110,20 @@ fn serve(
     let _ = match reply {
         Reply::Ok(ct, body) => write_response(&mut out, "200 OK", &[("Content-Type", ct)], &body),
         Reply::With(headers, body) => write_response(&mut out, "200 OK", &headers, &body),
+        Reply::Chunked(ct, body) => {
+            let (a, b) = body.split_at(body.len() / 2);
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: {ct}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+            let chunks = format!("{:x}\r\n", a.len())
+                .into_bytes()
+                .into_iter()
+                .chain(a.iter().copied())
+                .chain(format!("\r\n{:x}\r\n", b.len()).into_bytes())
+                .chain(b.iter().copied())
+                .chain(b"\r\n0\r\n\r\n".iter().copied())
+                .collect::<Vec<u8>>();
+            out.write_all(head.as_bytes())
+                .and_then(|_| out.write_all(&chunks))
+        }
         Reply::Status(code) => {
             let body = format!("<html><body><h1>{code}</h1></body></html>");
             write_response(
