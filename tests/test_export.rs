@@ -35,6 +35,8 @@ fn reviewed(srv: &Server) -> Env {
         "supports",
         "--quote",
         "836 protest notes",
+        "--note",
+        "Same count.",
     ]);
     env.ok(&[
         "evidence",
@@ -168,6 +170,9 @@ fn exported_json_and_csv_read_back_through_claim_import() {
         "<script>document.title='pwned'</script> & \"quoted\""
     );
     assert!(rows.iter().any(|r| r[pos("verdict")] == *"Verified"));
+    assert!(rows
+        .iter()
+        .any(|r| r[pos("evidence")].contains("(note: Same count.)")));
 
     // Both read back into a fresh workspace holding the same article.
     for file in [&json_path, &csv_path] {
@@ -330,6 +335,10 @@ fn the_html_report_renders_in_chromium_and_runs_no_script() {
         "quotes highlighted in context"
     );
     assert!(dom.contains("Verdict: Verified"));
+    assert!(
+        dom.contains("note: Same count."),
+        "evidence notes are shown"
+    );
     assert!(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt; &amp; \"quoted\""));
     assert_eq!(
         dom.matches("class=\"bar\"").count(),

@@ -151,7 +151,7 @@ pub fn report(g: &Gathered, title: &str, generated_at: &str) -> String {
                     h,
                     "<li><span class=\"stance stance-{s}\">{s}</span> {id} — {snap} of <a href=\"{url}\" rel=\"noreferrer\">{title}</a><br>\
                      <span class=\"hash\">sha256 {sha}</span> · captured {at}{context}\
-                     <span class=\"meta\">figures: {figures}</span>{stale}</li>",
+                     <span class=\"meta\">figures: {figures}</span>{note}{stale}</li>",
                     s = r.stance.as_str(),
                     id = r.id,
                     snap = r.snapshot,
@@ -161,6 +161,11 @@ pub fn report(g: &Gathered, title: &str, generated_at: &str) -> String {
                     at = escape(&r.fetched_at),
                     context = context(&r.anchor),
                     figures = escape(r.figures["status"].as_str().unwrap_or("")),
+                    note = r
+                        .note
+                        .as_deref()
+                        .map(|n| format!("<br><span class=\"meta\">note: {}</span>", escape(n)))
+                        .unwrap_or_default(),
                     stale = r
                         .stale
                         .as_deref()

@@ -43,11 +43,16 @@ pub fn csv(cases: &[Case]) -> Vec<u8> {
             .iter()
             .map(|e| {
                 format!(
-                    "{} {} {}: {}{}",
+                    "{} {} {}: {}{}{}",
                     e.row.id,
                     e.row.stance.as_str(),
                     e.row.snapshot,
                     e.row.anchor.exact,
+                    e.row
+                        .note
+                        .as_deref()
+                        .map(|n| format!(" (note: {n})"))
+                        .unwrap_or_default(),
                     if e.row.stale.is_some() {
                         " (stale)"
                     } else {
