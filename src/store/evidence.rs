@@ -4,21 +4,11 @@ use super::{Result, Store, StoreError, Writer};
 use crate::anchor::Anchor;
 use crate::ids::{ClaimId, EvidenceId, SnapshotRef, SourceId};
 use crate::review::{Stance, Status};
-use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSqlOutput, ValueRef};
-use rusqlite::{params, OptionalExtension, ToSql};
+use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ValueRef};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::{json, Value};
 
-impl ToSql for EvidenceId {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(self.0.into())
-    }
-}
-impl FromSql for EvidenceId {
-    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
-        i64::column_result(v).map(EvidenceId)
-    }
-}
 impl FromSql for Stance {
     fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
         v.as_str()?

@@ -64,26 +64,24 @@ impl From<rusqlite::Error> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-impl ToSql for DocId {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(self.0.into())
-    }
+/// The typed ids are integers in the database.
+macro_rules! sql_id {
+    ($($id:ty),*) => {$(
+        impl ToSql for $id {
+            fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+                Ok(self.0.into())
+            }
+        }
+        impl FromSql for $id {
+            fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
+                i64::column_result(v).map(Self)
+            }
+        }
+    )*};
 }
-impl FromSql for DocId {
-    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
-        i64::column_result(v).map(DocId)
-    }
-}
-impl ToSql for ClaimId {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(self.0.into())
-    }
-}
-impl FromSql for ClaimId {
-    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
-        i64::column_result(v).map(ClaimId)
-    }
-}
+
+sql_id!(DocId, ClaimId, crate::ids::SourceId, crate::ids::EvidenceId);
+
 impl ToSql for Status {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
         Ok(self.as_str().into())

@@ -2,21 +2,9 @@
 
 use super::{Result, Store, Writer};
 use crate::ids::{SnapshotRef, SourceId};
-use rusqlite::types::{FromSql, FromSqlResult, ToSqlOutput, ValueRef};
-use rusqlite::{params, OptionalExtension, ToSql};
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-
-impl ToSql for SourceId {
-    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
-        Ok(self.0.into())
-    }
-}
-impl FromSql for SourceId {
-    fn column_result(v: ValueRef<'_>) -> FromSqlResult<Self> {
-        i64::column_result(v).map(SourceId)
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
