@@ -293,10 +293,8 @@ fn concurrent_writers_all_land_on_one_valid_chain() {
                 )
                 .unwrap(),
             );
-            let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("claimtrail"));
-            cmd.current_dir(env.path())
-                .env("CLAIMTRAIL_USER", format!("writer{w}"))
-                .args(["claim", "import", &file]);
+            let mut cmd = crate::common::process(env.path(), &format!("writer{w}"));
+            cmd.args(["claim", "import", &file]);
             (cmd.spawn().unwrap(), w)
         })
         .collect();

@@ -2,15 +2,11 @@
 //! that tries to break tables. Nothing lost, nothing half-written.
 
 use crate::common::server::{Reply, Server};
-use crate::common::Env;
+use crate::common::{process, Env};
 use serde_json::Value;
 use sha2::Digest;
 use std::process::{Command, Stdio};
 use std::time::Duration;
-
-fn bin() -> std::path::PathBuf {
-    assert_cmd::cargo::cargo_bin("claimtrail")
-}
 
 /// A small deterministic generator (no dependency for ten lines).
 struct Lcg(u64);
@@ -70,10 +66,7 @@ fn four_writers_at_once_lose_and_duplicate_nothing() {
             let dir = env.path().to_path_buf();
             std::thread::spawn(move || {
                 let run = |args: &[String]| {
-                    let out = Command::new(bin())
-                        .current_dir(&dir)
-                        .env("CLAIMTRAIL_USER", format!("writer{w}"))
-                        .env("CLAIMTRAIL_KEY", dir.join("no-key"))
+                    let out = process(&dir, &format!("writer{w}"))
                         .args(args)
                         .output()
                         .unwrap();
@@ -133,10 +126,7 @@ fn four_writers_at_once_lose_and_duplicate_nothing() {
 
 /// Runs `args` and kills it with SIGKILL after `after`.
 fn kill_after(env: &Env, args: &[&str], after: Duration) {
-    let mut child = Command::new(bin())
-        .current_dir(env.path())
-        .env("CLAIMTRAIL_USER", "killer")
-        .env("CLAIMTRAIL_KEY", env.path().join("no-key"))
+    let mut child = process(env.path(), "killer")
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -327,15 +317,7 @@ fn a_full_disk_gives_a_clear_error_and_corrupts_nothing() {
         eprintln!("skipped: cannot mount a tmpfs here");
         return;
     };
-    let run = |args: &[&str]| {
-        Command::new(bin())
-            .current_dir(&mount_at)
-            .env("CLAIMTRAIL_USER", "tester")
-            .env("CLAIMTRAIL_KEY", mount_at.join("no-key"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = |args: &[&str]| process(&mount_at, "tester").args(args).output().unwrap();
     assert!(run(&["init"]).status.success());
     assert!(run(&["doc", "add", crate::common::ARTICLE])
         .status

@@ -760,10 +760,7 @@ fn a_gzip_bomb_is_kept_as_sent_and_never_inflated() {
 
 /// Runs claimtrail and samples its peak resident memory (VmHWM) until it exits.
 fn peak_memory_kib(env: &Env, args: &[&str]) -> (Option<i32>, u64) {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("claimtrail"))
-        .current_dir(env.path())
-        .env("CLAIMTRAIL_USER", "tester")
-        .env("CLAIMTRAIL_KEY", env.path().join("no-key"))
+    let mut child = crate::common::process(env.path(), "tester")
         .args(args)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

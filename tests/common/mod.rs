@@ -122,6 +122,19 @@ impl Env {
     }
 }
 
+/// A plain process running claimtrail in `dir` as `user`, for tests that spawn,
+/// kill or time it (assert_cmd's `Command` only runs to completion). Like
+/// `Env::cmd`, it never picks up a real signing key.
+pub fn process(dir: &Path, user: &str) -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("claimtrail"));
+    c.current_dir(dir)
+        .env("CLAIMTRAIL_USER", user)
+        .env("NO_COLOR", "1")
+        .env("CLAIMTRAIL_KEY", dir.join("no-signing-key"))
+        .env_remove("CLAIMTRAIL_DIR");
+    c
+}
+
 fn walk(dir: &Path, out: &mut Vec<String>) {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
