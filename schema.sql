@@ -222,3 +222,13 @@ CREATE TABLE checkpoints (
 
 -- The origin line of this workspace's checkpoints: random, fixed at creation.
 INSERT OR IGNORE INTO config (key, value) VALUES ('workspace.id', lower(hex(randomblob(8))));
+
+-- migration 6: each claim names the event that logged it
+
+-- `claim import` logs a batch of claims in one `claim.import` event, whose subject
+-- names the range; this is how a claim's history finds that event. Checked by
+-- `audit verify` against the events, like every other column.
+ALTER TABLE claims ADD COLUMN added_seq INTEGER;
+
+UPDATE claims SET added_seq = (SELECT e.seq FROM events e
+                               WHERE e.subject = 'C' || claims.id AND e.action = 'claim.add');

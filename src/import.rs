@@ -5,8 +5,9 @@
 //! `claims` member is such an array (the shape `export json` writes). Other keys
 //! are ignored, so exported files read back. CSV (RFC 4180): a header naming some
 //! of `text,quote,doc,tags,occurrence`, tags split at `;`. Either `text` or `quote`
-//! is required in each record. Nothing here touches the workspace: the whole file
-//! is read and checked before anything is written.
+//! is required in each record. Nothing here touches the workspace. CSV records are
+//! read one at a time as the import logs them; what keeps an import all or nothing
+//! is its single transaction, which a bad record anywhere rolls back.
 
 use crate::ids::DocId;
 use serde_json::Value;
@@ -44,33 +45,66 @@ pub enum ImportError {
     },
     #[error("{file}: {problem}")]
     Csv { file: String, problem: String },
+    #[error("{file}: cannot be read: {problem}")]
+    Read { file: String, problem: String },
     #[error("{file}: holds no claims")]
     Empty { file: String },
 }
 
-/// Parses an import file's bytes; `path` picks the format and names the file in errors.
-pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<ImportRecord>, ImportError> {
+/// The records of an import file, read as they are needed: a CSV file of a
+/// million claims is never held in memory at once. A file with no records yields
+/// one `Empty` error.
+pub type Records = Box<dyn Iterator<Item = Result<ImportRecord, ImportError>>>;
+
+/// Reads an import file from `input`; `path` picks the format and names the file
+/// in errors (and in each record's `place`).
+pub fn read(path: &Path, input: impl std::io::Read + 'static) -> Result<Records, ImportError> {
     let file = path.display().to_string();
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    let records = match ext.as_deref() {
-        Some("json") => parse_json(&file, bytes)?,
-        Some("csv") => parse_csv(&file, bytes)?,
+    let records: Records = match ext.as_deref() {
+        Some("json") => {
+            let mut bytes = Vec::new();
+            let mut input = input;
+            input
+                .read_to_end(&mut bytes)
+                .map_err(|e| ImportError::Read {
+                    file: file.clone(),
+                    problem: e.to_string(),
+                })?;
+            Box::new(parse_json(&file, &bytes)?.into_iter().map(Ok))
+        }
+        Some("csv") => Box::new(csv_records(&file, input)?),
         _ => return Err(ImportError::UnknownFormat { file }),
     };
-    if records.is_empty() {
-        return Err(ImportError::Empty { file });
-    }
     // Later errors (a quote not found) name the file as well as the record.
-    Ok(records
-        .into_iter()
-        .map(|mut r| {
-            r.place = format!("{file}: {}", r.place);
-            r
-        })
-        .collect())
+    let mut seen = false;
+    let mut done = false;
+    Ok(Box::new(
+        records
+            .map(Some)
+            .chain(std::iter::once(None))
+            .filter_map(move |r| match r {
+                Some(Ok(mut r)) => {
+                    seen = true;
+                    r.place = format!("{file}: {}", r.place);
+                    Some(Ok(r))
+                }
+                Some(Err(e)) => Some(Err(e)),
+                None if !seen && !done => {
+                    done = true;
+                    Some(Err(ImportError::Empty { file: file.clone() }))
+                }
+                None => None,
+            }),
+    ))
+}
+
+/// Reads a whole import file held in memory.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<ImportRecord>, ImportError> {
+    read(path, std::io::Cursor::new(bytes.to_vec()))?.collect()
 }
 
 fn parse_json(file: &str, bytes: &[u8]) -> Result<Vec<ImportRecord>, ImportError> {
@@ -160,16 +194,27 @@ fn json_record(item: &Value, place: &str) -> Result<ImportRecord, String> {
     )
 }
 
-fn parse_csv(file: &str, bytes: &[u8]) -> Result<Vec<ImportRecord>, ImportError> {
-    let csv_err = |problem: String| ImportError::Csv {
+fn csv_records(
+    file: &str,
+    input: impl std::io::Read + 'static,
+) -> Result<impl Iterator<Item = Result<ImportRecord, ImportError>>, ImportError> {
+    let file = file.to_string();
+    let csv_err = move |file: &str, problem: String| ImportError::Csv {
         file: file.into(),
         problem,
     };
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
+    let mut input = std::io::BufReader::with_capacity(1 << 16, input);
+    // A byte-order mark, as spreadsheet programs write, is not part of the header.
+    if std::io::BufRead::fill_buf(&mut input)
+        .map_err(|e| csv_err(&file, e.to_string()))?
+        .starts_with(b"\xEF\xBB\xBF")
+    {
+        std::io::BufRead::consume(&mut input, 3);
+    }
+    let mut reader = csv::ReaderBuilder::new().from_reader(input);
     let headers = reader
         .headers()
-        .map_err(|e| csv_err(csv_problem(&e)))?
+        .map_err(|e| csv_err(&file, csv_problem(&e)))?
         .clone();
     let column = |name: &str| {
         headers
@@ -178,53 +223,80 @@ fn parse_csv(file: &str, bytes: &[u8]) -> Result<Vec<ImportRecord>, ImportError>
     };
     let (text_col, quote_col) = (column("text"), column("quote"));
     if text_col.is_none() && quote_col.is_none() {
-        return Err(csv_err(format!(
-            "the header must name a `text` or `quote` column (it reads: {})",
-            headers.iter().collect::<Vec<_>>().join(",")
-        )));
+        return Err(csv_err(
+            &file,
+            format!(
+                "the header must name a `text` or `quote` column (it reads: {})",
+                headers.iter().collect::<Vec<_>>().join(",")
+            ),
+        ));
     }
     let (doc_col, tags_col, occ_col) = (column("doc"), column("tags"), column("occurrence"));
-    let mut out = Vec::new();
-    for row in reader.records() {
-        let row = row.map_err(|e| csv_err(csv_problem(&e)))?;
-        let line = row.position().map_or(0, |p| p.line());
-        let place = format!("line {line}");
-        let cell = |col: Option<usize>| {
-            col.and_then(|c| row.get(c))
-                .filter(|s| !s.trim().is_empty())
-                .map(str::to_string)
+    let mut row = csv::StringRecord::new();
+    let mut failed = false;
+    Ok(std::iter::from_fn(move || {
+        if failed {
+            return None;
+        }
+        let parsed = match reader.read_record(&mut row) {
+            Ok(false) => return None,
+            Ok(true) => csv_record(&file, &row, text_col, quote_col, doc_col, tags_col, occ_col),
+            Err(e) if e.is_io_error() => Err(ImportError::Read {
+                file: file.clone(),
+                problem: e.to_string(),
+            }),
+            Err(e) => Err(csv_err(&file, csv_problem(&e))),
         };
-        let occurrence = match cell(occ_col) {
-            None => None,
-            Some(s) => Some(
-                s.trim()
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|n| *n >= 1)
-                    .ok_or_else(|| ImportError::Record {
-                        file: file.into(),
-                        place: place.clone(),
-                        problem: format!("`occurrence` must be a whole number from 1, not `{s}`"),
-                    })?,
-            ),
-        };
-        let tags = cell(tags_col).map(|t| split_tags(&t)).unwrap_or_default();
-        let rec = record(
-            &place,
-            cell(text_col),
-            cell(quote_col),
-            cell(doc_col),
-            tags,
-            occurrence,
-        )
-        .map_err(|problem| ImportError::Record {
-            file: file.into(),
-            place: place.clone(),
-            problem,
-        })?;
-        out.push(rec);
-    }
-    Ok(out)
+        failed = parsed.is_err();
+        Some(parsed)
+    }))
+}
+
+fn csv_record(
+    file: &str,
+    row: &csv::StringRecord,
+    text_col: Option<usize>,
+    quote_col: Option<usize>,
+    doc_col: Option<usize>,
+    tags_col: Option<usize>,
+    occ_col: Option<usize>,
+) -> Result<ImportRecord, ImportError> {
+    let line = row.position().map_or(0, |p| p.line());
+    let place = format!("line {line}");
+    let cell = |col: Option<usize>| {
+        col.and_then(|c| row.get(c))
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_string)
+    };
+    let problem = |problem: String| ImportError::Record {
+        file: file.into(),
+        place: place.clone(),
+        problem,
+    };
+    let occurrence = match cell(occ_col) {
+        None => None,
+        Some(s) => Some(
+            s.trim()
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| {
+                    problem(format!(
+                        "`occurrence` must be a whole number from 1, not `{s}`"
+                    ))
+                })?,
+        ),
+    };
+    let tags = cell(tags_col).map(|t| split_tags(&t)).unwrap_or_default();
+    record(
+        &place,
+        cell(text_col),
+        cell(quote_col),
+        cell(doc_col),
+        tags,
+        occurrence,
+    )
+    .map_err(problem)
 }
 
 fn csv_problem(e: &csv::Error) -> String {

@@ -161,7 +161,13 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
         let data = chain.push(&e);
         match e.action.as_str() {
             "claim.add" => {
-                claims_said.insert(e.subject.clone(), ClaimState::from_add(&data));
+                claims_said.insert(e.subject.clone(), ClaimState::from_add(&data, e.seq));
+            }
+            "claim.import" => {
+                for claim in data["claims"].as_array().into_iter().flatten() {
+                    let key = format!("C{}", claim["id"]);
+                    claims_said.insert(key, ClaimState::from_add(claim, e.seq));
+                }
             }
             "claim.edit" => {
                 if let Some(state) = claims_said.get_mut(&e.subject) {
@@ -412,11 +418,14 @@ struct ClaimState {
     doc: Value,
     anchor: Value,
     tags: Value,
+    /// The event that logged it.
+    seq: i64,
 }
 
 impl ClaimState {
-    fn from_add(data: &Value) -> ClaimState {
+    fn from_add(data: &Value, seq: i64) -> ClaimState {
         ClaimState {
+            seq,
             text: data["text"].as_str().unwrap_or_default().to_string(),
             status: Status::Unverified,
             doc: data["doc"].clone(),
@@ -452,6 +461,9 @@ impl ClaimState {
         }
         if self.tags != as_value(serde_json::to_value(&row.tags)) {
             out.push("tags");
+        }
+        if row.added_seq != Some(self.seq) {
+            out.push("logging event");
         }
         out
     }

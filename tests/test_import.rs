@@ -23,6 +23,65 @@ fn importing_the_fixture_claims_anchors_every_one() {
 }
 
 #[test]
+fn a_large_import_is_logged_in_batches_and_all_or_nothing() {
+    let env = Env::new();
+    let mut csv = String::from("text,tags\n");
+    for i in 1..=2500 {
+        csv.push_str(&format!(
+            "\"Synthetic claim {i}, quoted\",bulk;n{}\n",
+            i % 7
+        ));
+    }
+    // A bad record after two whole batches: nothing at all is logged.
+    let bad = env.write("bad.csv", format!("{csv}\"\",bulk\n"));
+    let stderr = env.fails(&["claim", "import", &bad], 1);
+    assert!(stderr.contains("line 2502"), "{stderr}");
+    assert_eq!(env.json(&["claim", "list"]).as_array().unwrap().len(), 0);
+    assert_eq!(env.json(&["audit", "log"]).as_array().unwrap().len(), 0);
+
+    let good = env.write("good.csv", &csv);
+    let out = env.json(&["claim", "import", &good]);
+    assert_eq!(out["imported"], 2500);
+    assert_eq!(out["ids"][2499], "C2500");
+    let log = env.json(&["audit", "log"]);
+    let events: Vec<(&str, &str)> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["action"].as_str().unwrap(),
+                e["subject"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        [
+            ("claim.import", "C1..C1000"),
+            ("claim.import", "C1001..C2000"),
+            ("claim.import", "C2001..C2500")
+        ]
+    );
+    let c1500 = env.json(&["claim", "show", "C1500"]);
+    assert_eq!(c1500["text"], "Synthetic claim 1500, quoted");
+    assert_eq!(c1500["history"][0]["subject"], "C1001..C2000");
+    assert_eq!(
+        c1500["history"][0]["data"]["text"], "Synthetic claim 1500, quoted",
+        "a claim's history shows its own entry of the batch"
+    );
+    assert_eq!(
+        env.json(&["claim", "list", "--tag", "n3"])
+            .as_array()
+            .unwrap()
+            .len(),
+        357
+    );
+    let report = env.json(&["audit", "verify"]);
+    assert_eq!(report["ok"], true, "{report}");
+}
+
+#[test]
 fn csv_imports_with_quoted_fields_and_tags() {
     let env = Env::with_article();
     let csv = env.write(

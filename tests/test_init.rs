@@ -212,6 +212,29 @@ fn an_older_workspace_is_migrated_on_open_and_a_newer_one_refused() {
 }
 
 #[test]
+fn claims_from_before_batched_imports_point_at_their_events_after_migrating() {
+    let env = Env::new();
+    env.ok(&["claim", "add", "--text", "first"]);
+    env.ok(&["claim", "add", "--text", "second"]);
+    // Make the database what version 5 wrote: no added_seq column.
+    env.db()
+        .execute_batch("ALTER TABLE claims DROP COLUMN added_seq; PRAGMA user_version = 5;")
+        .unwrap();
+    let report = env.json(&["audit", "verify"]);
+    assert_eq!(report["ok"], true, "{report}");
+    let seqs: Vec<i64> = {
+        let db = env.db();
+        let mut stmt = db
+            .prepare("SELECT added_seq FROM claims ORDER BY id")
+            .unwrap();
+        let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    assert_eq!(seqs, [1, 2]);
+    assert_eq!(env.json(&["audit", "log", "C2"])[0]["action"], "claim.add");
+}
+
+#[test]
 fn a_damaged_database_file_is_named() {
     let env = Env::new();
     std::fs::write(env.root().join("claimtrail.db"), vec![b'x'; 4096]).unwrap();

@@ -6,10 +6,11 @@ use super::ui::{list_table, plural, Render, Ui};
 use super::Context;
 use crate::anchor::{clip, in_context, Anchor, AnchorError, Method, Text};
 use crate::audit::{short, Event};
+use crate::blobs::BlobStore;
 use crate::ids::{ClaimId, DocId};
 use crate::import::{self, ImportRecord};
 use crate::review::Status;
-use crate::store::{ClaimFilter, ClaimRow, EvidenceRow, NewClaim, ReviewRow};
+use crate::store::{ClaimFilter, ClaimRow, EvidenceRow, NewClaim, ReviewRow, Writer};
 use crate::workspace::Workspace;
 use comfy_table::Cell;
 use serde::Serialize;
@@ -132,16 +133,16 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<(), CliError> {
             if let Some(d) = &doc {
                 doc::find(&ws, d)?;
             }
-            let bytes = std::fs::read(&file).map_err(|e| CliError::file(&file, "read", e))?;
-            let records = import::parse(&file, &bytes)?;
+            let input = std::fs::File::open(&file).map_err(|e| CliError::file(&file, "open", e))?;
+            let records = import::read(&file, input)?;
             let spinner = ctx
                 .ui
-                .spinner(&format!("anchoring and logging {} claims", records.len()));
-            let logged = log(&mut ws, &actor, records, default_doc)?;
+                .spinner(&format!("logging the claims in {}", file.display()));
+            let ids = import(&mut ws, &actor, records, default_doc)?;
             drop(spinner);
             ctx.ui.emit(&Imported {
-                imported: logged.len(),
-                ids: logged.iter().map(|l| l.id).collect(),
+                imported: ids.len(),
+                ids,
             })
         }
         Command::Suggest(args) => suggest(ctx, args),
@@ -260,69 +261,148 @@ impl Render for Logged {
     }
 }
 
-/// Anchors every record, then logs them all in one transaction: one bad record
-/// (named by its place in the file) and nothing is written.
+/// Claims logged per `claim.import` event.
+const IMPORT_BATCH: usize = 1000;
+
+/// Anchors each record and logs it with its own `claim.add` event, all in one
+/// transaction: one bad record (named by its place) and nothing is written.
 pub fn log(
     ws: &mut Workspace,
     actor: &str,
     records: Vec<ImportRecord>,
     default_doc: Option<DocId>,
 ) -> Result<Vec<Logged>, CliError> {
-    let at = |place: &str, e: CliError| {
-        if place.is_empty() {
-            e
-        } else {
-            e.context(place)
-        }
-    };
-    let doc_of = |rec: &ImportRecord| {
-        rec.doc.or(if rec.quote.is_some() {
-            default_doc
-        } else {
-            None
-        })
-    };
-    // Each document's text is read (and hash-checked) and prepared once, however
-    // many claims are anchored in it.
-    let mut texts: HashMap<DocId, String> = HashMap::new();
-    for rec in &records {
-        if let (Some(doc), Some(_)) = (doc_of(rec), &rec.quote) {
-            if let Entry::Vacant(slot) = texts.entry(doc) {
-                let row = ws.store.document(doc)?.ok_or_else(|| {
-                    at(
-                        &rec.place,
-                        CliError::user(format!("no document {doc} in this workspace")),
-                    )
-                })?;
-                slot.insert(doc::text_of(ws, &row)?);
+    let mut anchorer = Anchorer::new(default_doc);
+    let blobs = &ws.blobs;
+    ws.store.write(actor, |w| {
+        records
+            .into_iter()
+            .map(|rec| {
+                let p = anchorer.prepare(w, blobs, rec)?;
+                let id = w.add_claim(&p.as_new())?;
+                Ok(p.logged(id))
+            })
+            .collect()
+    })
+}
+
+/// Anchors and logs the records of an import file as they are read, a
+/// `claim.import` event per batch, all in one transaction: one bad record (named
+/// by its place in the file) and nothing is written. Keeps only the ids.
+pub fn import(
+    ws: &mut Workspace,
+    actor: &str,
+    records: import::Records,
+    default_doc: Option<DocId>,
+) -> Result<Vec<ClaimId>, CliError> {
+    let mut anchorer = Anchorer::new(default_doc);
+    let blobs = &ws.blobs;
+    ws.store.write(actor, |w| {
+        let mut ids = Vec::new();
+        let mut batch = Vec::with_capacity(IMPORT_BATCH);
+        let mut records = records.peekable();
+        while let Some(rec) = records.next() {
+            batch.push(anchorer.prepare(w, blobs, rec?)?);
+            if batch.len() == IMPORT_BATCH || records.peek().is_none() {
+                let claims: Vec<NewClaim<'_>> = batch.iter().map(Prepared::as_new).collect();
+                ids.extend(w.import_claims(&claims)?);
+                batch.clear();
             }
         }
+        Ok(ids)
+    })
+}
+
+/// A record anchored and checked, ready to log.
+struct Prepared {
+    text: String,
+    doc: Option<DocId>,
+    anchor: Option<Anchor>,
+    method: Option<Method>,
+    tags: Vec<String>,
+}
+
+impl Prepared {
+    fn as_new(&self) -> NewClaim<'_> {
+        NewClaim {
+            text: &self.text,
+            doc: self.doc,
+            anchor: self.anchor.as_ref(),
+            tags: &self.tags,
+        }
     }
-    let prepared_texts: HashMap<DocId, Text<'_>> =
-        texts.iter().map(|(d, t)| (*d, Text::new(t))).collect();
-    let mut prepared = Vec::with_capacity(records.len());
-    for rec in records {
-        let doc = doc_of(&rec);
+
+    fn logged(self, id: ClaimId) -> Logged {
+        Logged {
+            id,
+            text: self.text,
+            doc: self.doc,
+            anchor: self.anchor,
+            method: self.method,
+            tags: self.tags,
+            status: Status::Unverified,
+        }
+    }
+}
+
+/// Anchors records in their documents. Each document's text is read (and
+/// hash-checked) and prepared once, however many claims are anchored in it.
+struct Anchorer {
+    default_doc: Option<DocId>,
+    texts: HashMap<DocId, Text<'static>>,
+}
+
+impl Anchorer {
+    fn new(default_doc: Option<DocId>) -> Self {
+        Anchorer {
+            default_doc,
+            texts: HashMap::new(),
+        }
+    }
+
+    fn prepare(
+        &mut self,
+        w: &Writer<'_>,
+        blobs: &BlobStore,
+        rec: ImportRecord,
+    ) -> Result<Prepared, CliError> {
+        let at = |e: CliError| {
+            if rec.place.is_empty() {
+                e
+            } else {
+                e.context(&rec.place)
+            }
+        };
+        let doc = rec.doc.or(if rec.quote.is_some() {
+            self.default_doc
+        } else {
+            None
+        });
         let (anchor, method) = match (&rec.quote, doc) {
             (Some(quote), Some(doc)) => {
-                let anchored = prepared_texts[&doc]
-                    .anchor(quote, rec.occurrence)
-                    .map_err(|e| {
-                        let hint = matches!(e, AnchorError::NotFound { .. }).then(|| {
-                            format!("copy the words from `claimtrail doc show {doc} --text`")
-                        });
-                        let err = CliError::from(e).context(doc);
-                        at(&rec.place, hint.into_iter().fold(err, CliError::hint))
-                    })?;
+                let text = match self.texts.entry(doc) {
+                    Entry::Occupied(slot) => slot.into_mut(),
+                    Entry::Vacant(slot) => {
+                        let row = w.document(doc)?.ok_or_else(|| {
+                            at(CliError::user(format!(
+                                "no document {doc} in this workspace"
+                            )))
+                        })?;
+                        slot.insert(Text::owned(doc::text_in(blobs, &row)?))
+                    }
+                };
+                let anchored = text.anchor(quote, rec.occurrence).map_err(|e| {
+                    let hint = matches!(e, AnchorError::NotFound { .. })
+                        .then(|| format!("copy the words from `claimtrail doc show {doc} --text`"));
+                    let err = CliError::from(e).context(doc);
+                    at(hint.into_iter().fold(err, CliError::hint))
+                })?;
                 (Some(anchored.anchor), Some(anchored.method))
             }
             (Some(_), None) => {
-                return Err(at(
-                    &rec.place,
-                    CliError::user(
-                        "a quote needs the document it is in: give `doc` or pass --doc D",
-                    ),
-                ))
+                return Err(at(CliError::user(
+                    "a quote needs the document it is in: give `doc` or pass --doc D",
+                )))
             }
             (None, _) => (None, None),
         };
@@ -331,41 +411,15 @@ pub fn log(
             (None, Some(a)) => a.exact.split_whitespace().collect::<Vec<_>>().join(" "),
             (None, None) => String::new(),
         };
-        check_text(&text).map_err(|e| at(&rec.place, CliError::user(e)))?;
-        prepared.push((
+        check_text(&text).map_err(|e| at(CliError::user(e)))?;
+        Ok(Prepared {
             text,
-            doc.filter(|_| anchor.is_some()),
+            doc: doc.filter(|_| anchor.is_some()),
             anchor,
             method,
-            rec.tags,
-        ));
-    }
-    let ids = ws.store.write(actor, |w| {
-        prepared
-            .iter()
-            .map(|(text, doc, anchor, _, tags)| {
-                w.add_claim(&NewClaim {
-                    text,
-                    doc: *doc,
-                    anchor: anchor.as_ref(),
-                    tags,
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()
-    })?;
-    Ok(ids
-        .into_iter()
-        .zip(prepared)
-        .map(|(id, (text, doc, anchor, method, tags))| Logged {
-            id,
-            text,
-            doc,
-            anchor,
-            method,
-            tags,
-            status: Status::Unverified,
+            tags: rec.tags,
         })
-        .collect())
+    }
 }
 
 #[derive(Serialize)]
@@ -474,12 +528,26 @@ struct HistoryEntry {
     at: String,
     actor: String,
     action: String,
+    subject: String,
     hash: String,
+    /// What the event says of this claim: of a `claim.import`, only its own entry.
     data: serde_json::Value,
 }
 
 impl Dossier {
     fn new(c: ClaimRow, doc_title: Option<String>, history: Vec<Event>) -> Dossier {
+        let about_this_claim = |e: &Event| {
+            let mut data = e.data();
+            if e.action == "claim.import" {
+                let claims = data["claims"].as_array_mut().map(std::mem::take);
+                data = claims
+                    .into_iter()
+                    .flatten()
+                    .find(|entry| entry["id"] == c.id.0)
+                    .unwrap_or_default();
+            }
+            data
+        };
         Dossier {
             id: c.id,
             quote: c.anchor.as_ref().map(|a| a.exact.clone()),
@@ -499,11 +567,12 @@ impl Dossier {
             history: history
                 .into_iter()
                 .map(|e| HistoryEntry {
-                    data: e.data(),
+                    data: about_this_claim(&e),
                     seq: e.seq,
                     at: e.at,
                     actor: e.actor,
                     action: e.action,
+                    subject: e.subject,
                     hash: e.hash,
                 })
                 .collect(),

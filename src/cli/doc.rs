@@ -5,7 +5,7 @@ use super::ui::{list_table, Render, Ui};
 use super::Context;
 use crate::anchor::clip;
 use crate::audit::short;
-use crate::blobs::Stored;
+use crate::blobs::{BlobStore, Stored};
 use crate::extract;
 use crate::extract::Extracted;
 use crate::fetch::{Fetcher, Limits, Target};
@@ -244,7 +244,12 @@ pub fn find(ws: &Workspace, id: &str) -> Result<DocumentRow, CliError> {
 
 /// The document's stored text, checked against its hash.
 pub fn text_of(ws: &Workspace, doc: &DocumentRow) -> Result<String, CliError> {
-    let bytes = ws.blobs.read_verified(&doc.text.sha256)?;
+    text_in(&ws.blobs, doc)
+}
+
+/// A document's stored text, read from `blobs` and checked against its hash.
+pub fn text_in(blobs: &BlobStore, doc: &DocumentRow) -> Result<String, CliError> {
+    let bytes = blobs.read_verified(&doc.text.sha256)?;
     String::from_utf8(bytes)
         .map_err(|_| CliError::user(format!("the stored text of {} is not UTF-8", doc.id)))
 }

@@ -186,14 +186,16 @@ macro_rules! user_errors {
     )*};
 }
 
-user_errors!(
-    AnchorError,
-    BadId,
-    BadStatus,
-    ImportError,
-    ExtractError,
-    ActorError
-);
+user_errors!(AnchorError, BadId, BadStatus, ExtractError, ActorError);
+
+impl From<ImportError> for CliError {
+    fn from(e: ImportError) -> Self {
+        match e {
+            ImportError::Read { .. } => CliError::io(e.to_string()),
+            e => CliError::user(e.to_string()),
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
