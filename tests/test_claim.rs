@@ -176,6 +176,13 @@ fn claim_list_filters_by_status_doc_and_tag() {
         assert!(all[0].get(field).is_some(), "missing {field}");
     }
     assert_eq!(all[0]["quote"], "836 protest notes");
+    // Rows stream out one per line: the array is written as it is read.
+    let raw = env.ok(&["--json", "claim", "list"]);
+    let lines: Vec<&str> = raw.lines().collect();
+    assert_eq!(lines.len(), 4, "{raw}");
+    assert_eq!((lines[0], lines[3]), ("[", "]"));
+    let second: serde_json::Value = serde_json::from_str(lines[2]).unwrap();
+    assert_eq!(second, all[1]);
     let ids = |args: &[&str]| -> Vec<String> {
         let mut a = vec!["claim", "list"];
         a.extend_from_slice(args);

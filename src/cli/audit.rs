@@ -75,6 +75,9 @@ pub enum Sub {
 pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
     let ws = ctx.workspace()?;
     match args.command {
+        None if ctx.ui.json => ctx
+            .ui
+            .json_rows(|emit| ws.store.for_each_audit_row(|row| emit(&row))),
         None => ctx.ui.emit(&AuditTable(ws.store.audit_rows()?)),
         Some(Sub::Log { id }) => {
             let events = match id {

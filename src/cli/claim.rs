@@ -153,6 +153,12 @@ pub fn run(ctx: &Context, cmd: Command) -> Result<(), CliError> {
                 doc: doc.as_deref().map(str::parse).transpose()?,
                 tag,
             };
+            if ctx.ui.json {
+                return ctx.ui.json_rows(|emit| {
+                    ws.store
+                        .for_each_claim(&filter, |c| emit(&ListedClaim::from(&c)))
+                });
+            }
             let claims = ws.store.claims(&filter)?;
             ctx.ui
                 .emit(&ClaimList(claims.iter().map(ListedClaim::from).collect()))

@@ -186,12 +186,34 @@ struct Prepared {
     text: Result<(Stored, Extracted), String>,
 }
 
+impl Prepared {
+    /// The blobs this capture stored.
+    fn stored(&self) -> Vec<Stored> {
+        let text = self.text.as_ref().ok().map(|(stored, _)| stored.clone());
+        std::iter::once(self.capture.body.clone())
+            .chain(text)
+            .collect()
+    }
+}
+
 /// Why one item failed: the message, whose fault, and what a recheck makes of it.
 struct Failure {
     message: String,
     io: bool,
     gone: bool,
     http_status: Option<u16>,
+}
+
+impl Failure {
+    /// A local disk failure, not the source's fault.
+    fn io(message: String) -> Self {
+        Failure {
+            message,
+            io: true,
+            gone: false,
+            http_status: None,
+        }
+    }
 }
 
 impl From<FetchError> for Failure {
@@ -366,10 +388,18 @@ struct Recorded {
     title: Option<String>,
 }
 
+/// Captures recorded per transaction, at most.
+const BATCH_MAX: usize = 256;
+
+/// How long a ready capture waits for others to share its transaction.
+const BATCH_WAIT: Duration = Duration::from_millis(50);
+
 /// Runs `prepare` over `items` on `jobs` threads and hands the results to
 /// `on_batch` on this thread, which alone writes the database. Results go in input
-/// order (so ids follow the order given, whatever order captures finish in), as
-/// many at a time as are ready, so one transaction records a whole run of them.
+/// order (so ids follow the order given, whatever order captures finish in), in
+/// batches of those ready within `BATCH_WAIT`, so one transaction records a whole
+/// run of them. Workers write blobs without an fsync each; one syncfs makes a
+/// batch's blobs durable before the transaction that refers to them.
 fn capture_all<T: Sync>(
     ctx: &Context,
     fetcher: &Fetcher,
@@ -382,7 +412,7 @@ fn capture_all<T: Sync>(
     let bar = progress_bar(ctx, items.len());
     let next = AtomicUsize::new(0);
     let mut refused: Vec<Stored> = Vec::new();
-    let blobs = ws.blobs.clone();
+    let blobs = ws.blobs.deferring_sync();
     std::thread::scope(|s| {
         let (tx, rx) = mpsc::channel();
         for _ in 0..jobs.min(items.len()).max(1) {
@@ -402,9 +432,22 @@ fn capture_all<T: Sync>(
         drop(tx);
         let mut waiting = std::collections::BTreeMap::new();
         let mut next_to_record = 0;
-        for (i, result) in rx {
-            waiting.insert(i, result);
-            let mut batch = Vec::new();
+        let mut batch = Vec::new();
+        let mut due = std::time::Instant::now();
+        let mut open = true;
+        while open {
+            let received = if batch.is_empty() {
+                rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected)
+            } else {
+                rx.recv_timeout(due.saturating_duration_since(std::time::Instant::now()))
+            };
+            match received {
+                Ok((i, result)) => {
+                    waiting.insert(i, result);
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => open = false,
+            }
             while let Some(result) = waiting.remove(&next_to_record) {
                 let result = result.map_err(|(failure, stored)| {
                     // Taken back only once every capture is recorded: another
@@ -420,12 +463,30 @@ fn capture_all<T: Sync>(
                         None => eprintln!("{line}"),
                     }
                 }
+                if batch.is_empty() {
+                    due = std::time::Instant::now() + BATCH_WAIT;
+                }
                 batch.push((next_to_record, result));
                 next_to_record += 1;
             }
-            if !batch.is_empty() {
-                let n = batch.len() as u64;
-                on_batch(ws, batch);
+            let full = batch.len() >= BATCH_MAX || std::time::Instant::now() >= due;
+            if !batch.is_empty() && (full || !open) {
+                let mut ready = std::mem::take(&mut batch);
+                if let Err(e) = blobs.sync() {
+                    // Not known to be on disk: record none of this batch.
+                    let message = format!(
+                        "cannot make the captured bytes durable: {}",
+                        crate::describe_io(&e)
+                    );
+                    for (_, result) in &mut ready {
+                        if let Ok(p) = result {
+                            refused.extend(p.stored());
+                            *result = Err(Failure::io(message.clone()));
+                        }
+                    }
+                }
+                let n = ready.len() as u64;
+                on_batch(ws, ready);
                 if let Some(bar) = &bar {
                     bar.inc(n);
                 }

@@ -70,6 +70,29 @@ impl Ui {
         Ok(())
     }
 
+    /// Prints a JSON array of rows as `fill` produces them, one row per line, so
+    /// a list of 100,000 claims is written as it is read, never held in memory.
+    /// For `--json` only: tables need every row before they can be drawn.
+    pub fn json_rows<T: Serialize>(
+        &self,
+        fill: impl FnOnce(&mut dyn FnMut(&T) -> Result<(), CliError>) -> Result<(), CliError>,
+    ) -> Result<(), CliError> {
+        debug_assert!(self.json);
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+        let mut rows = 0usize;
+        out.write_all(b"[")?;
+        fill(&mut |row: &T| {
+            out.write_all(if rows == 0 { b"\n" } else { b",\n" })?;
+            serde_json::to_writer(&mut out, row)
+                .map_err(|e| CliError::from(std::io::Error::from(e)))?;
+            rows += 1;
+            Ok(())
+        })?;
+        out.write_all(if rows == 0 { b"]\n" } else { b"\n]\n" })?;
+        out.flush()?;
+        Ok(())
+    }
+
     /// A note for people on stderr (never with `-q` or `--json`).
     pub fn note(&self, msg: impl AsRef<str>) {
         if !self.quiet && !self.json {

@@ -446,10 +446,29 @@ impl Store {
     }
 
     pub fn claims(&self, filter: &ClaimFilter) -> Result<Vec<ClaimRow>> {
+        let mut out = Vec::new();
+        self.for_each_claim(filter, |c| {
+            out.push(c);
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `f` on each claim the filter selects, in id order, streaming.
+    pub fn for_each_claim<E: From<StoreError>>(
+        &self,
+        filter: &ClaimFilter,
+        mut f: impl FnMut(ClaimRow) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
         let (sql, values) = claims_query(filter);
-        let mut stmt = self.conn.prepare(&sql)?;
-        let rows = stmt.query_map(rusqlite::params_from_iter(values), claim_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut stmt = self.conn.prepare(&sql).map_err(StoreError::from)?;
+        let mut rows = stmt
+            .query(rusqlite::params_from_iter(values))
+            .map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            f(claim_from_row(r).map_err(StoreError::from)?)?;
+        }
+        Ok(())
     }
 
     /// What SQLite plans to do for `sql`: one line per step, for the tests that
@@ -481,8 +500,23 @@ impl Store {
     }
 
     pub fn audit_rows(&self) -> Result<Vec<AuditRow>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT c.id, c.text, c.status,
+        let mut out = Vec::new();
+        self.for_each_audit_row(|r| {
+            out.push(r);
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(out)
+    }
+
+    /// Calls `f` on each row of the audit table, in claim order, streaming.
+    pub fn for_each_audit_row<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(AuditRow) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT c.id, c.text, c.status,
                 (SELECT count(*) FROM evidence e WHERE e.claim_id = c.id AND e.stance = 'supports'),
                 (SELECT count(*) FROM evidence e WHERE e.claim_id = c.id AND e.stance = 'disputes'),
                 (SELECT count(*) FROM evidence e WHERE e.claim_id = c.id AND e.stance = 'context'),
@@ -498,8 +532,9 @@ impl Store {
                 SELECT id FROM reviews WHERE claim_id = c.id AND state IN ('pending', 'confirmed')
                 ORDER BY id DESC LIMIT 1)
              ORDER BY c.id",
-        )?;
-        let rows = stmt.query_map([], |r| {
+            )
+            .map_err(StoreError::from)?;
+        let audit_row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<AuditRow> {
             let checks: Option<String> = r.get(7)?;
             Ok(AuditRow {
                 claim: r.get(0)?,
@@ -516,8 +551,12 @@ impl Store {
                 changed_at: r.get(11)?,
                 changed_by: r.get(12)?,
             })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            f(audit_row(r).map_err(StoreError::from)?)?;
+        }
+        Ok(())
     }
 
     /// Events about one subject (`C1`, `D1`, a config key), oldest first. A
