@@ -2,11 +2,12 @@
 //!
 //! Every stored byte string — an article, a snapshot body, an extracted text — lives
 //! once at `objects/ab/cdef…`, named by the SHA-256 of its bytes, as git stores
-//! objects. A write streams into a temp file under `objects/tmp/` while hashing,
-//! fsyncs it and renames it into place, so a reader never sees a partial blob and a
-//! failed write leaves nothing behind. (A batch capture defers the fsyncs to one
-//! syncfs before it records anything: see [`BlobStore::deferring_sync`].) Reads can
-//! re-hash to prove the bytes are whole.
+//! objects. A write goes to a temp file, is fsynced and renamed into place, so a
+//! reader never sees a partial blob and a failed write leaves nothing behind. Up to
+//! 1 MiB is hashed in memory first and its temp file made in the blob's own folder;
+//! a larger stream goes through `objects/tmp/`, hashed as it is written. (A batch
+//! capture defers the fsyncs to one syncfs before it records anything: see
+//! [`BlobStore::deferring_sync`].) Reads can re-hash to prove the bytes are whole.
 
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
@@ -112,11 +113,24 @@ impl BlobStore {
         mut reader: impl Read,
         expected: Option<u64>,
     ) -> Result<Stored, BlobError> {
-        let tmp_dir = self.root.join("tmp");
         let write_err = |source| BlobError::Write {
             path: self.root.clone(),
             source,
         };
+        // Most blobs (a web page, its text) are small: read whole and hashed
+        // first, each is written straight into its fan-out folder. Concurrent
+        // captures then create files across 256 folders instead of all in one,
+        // where they queue on the folder's lock and the filesystem's inode search.
+        let mut head = Vec::new();
+        (&mut reader)
+            .take(SMALL as u64 + 1)
+            .read_to_end(&mut head)
+            .map_err(BlobError::Source)?;
+        if head.len() <= SMALL {
+            check_length(expected, head.len() as u64)?;
+            return self.put_small(&head).map_err(write_err);
+        }
+        let tmp_dir = self.root.join("tmp");
         let make_tmp = || {
             tempfile::Builder::new()
                 .prefix("blob-")
@@ -133,7 +147,10 @@ impl BlobStore {
             Err(e) => return Err(write_err(e)),
         };
         let mut hasher = Sha256::new();
-        let mut size = 0u64;
+        hasher.update(&head);
+        tmp.write_all(&head).map_err(write_err)?;
+        let mut size = head.len() as u64;
+        drop(head);
         let mut buf = vec![0u8; 64 * 1024];
         loop {
             let n = match reader.read(&mut buf) {
@@ -146,12 +163,7 @@ impl BlobStore {
             tmp.write_all(&buf[..n]).map_err(write_err)?;
             size += n as u64;
         }
-        if let Some(expected) = expected.filter(|e| *e != size) {
-            return Err(BlobError::Length {
-                expected,
-                got: size,
-            });
-        }
+        check_length(expected, size)?;
         let sha256 = hex(&hasher.finalize());
         let dest = self.path_of(&sha256)?;
         if dest.is_file() {
@@ -182,6 +194,39 @@ impl BlobStore {
             size,
             created: true,
         })
+    }
+
+    /// Writes bytes already in memory: hashed first, then written to a temp file
+    /// in the blob's own fan-out folder and renamed into place.
+    fn put_small(&self, bytes: &[u8]) -> io::Result<Stored> {
+        let sha256 = sha256_hex(bytes);
+        let dest = self.path_of(&sha256).map_err(io::Error::other)?;
+        let stored = |created| Stored {
+            sha256: sha256.clone(),
+            size: bytes.len() as u64,
+            created,
+        };
+        if dest.is_file() {
+            return Ok(stored(false));
+        }
+        let parent = dest.parent().expect("blob path has a fan-out directory");
+        let make_tmp = || tempfile::Builder::new().prefix(".tmp-").tempfile_in(parent);
+        let mut tmp = match make_tmp() {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir_all(parent)?;
+                make_tmp()?
+            }
+            made => made?,
+        };
+        tmp.write_all(bytes)?;
+        if !self.deferred {
+            tmp.as_file().sync_all()?;
+        }
+        tmp.persist(&dest).map_err(|e| e.error)?;
+        if !self.deferred {
+            sync_dir(parent);
+        }
+        Ok(stored(true))
     }
 
     /// Reads a blob and checks that its bytes still hash to its name.
@@ -250,6 +295,16 @@ impl BlobStore {
     }
 }
 
+/// Blobs up to this size are hashed in memory before they are written.
+const SMALL: usize = 1 << 20;
+
+fn check_length(expected: Option<u64>, got: u64) -> Result<(), BlobError> {
+    match expected {
+        Some(expected) if expected != got => Err(BlobError::Length { expected, got }),
+        _ => Ok(()),
+    }
+}
+
 /// Streams a file through SHA-256.
 pub fn hash_file(path: &Path) -> io::Result<String> {
     let mut file = File::open(path)?;
@@ -308,14 +363,10 @@ mod tests {
         let again = store.put_bytes(b"hello").unwrap();
         assert!(!again.created);
         assert_eq!(store.read_verified(&a.sha256).unwrap(), b"hello");
-        assert_eq!(store.list().unwrap().len(), 1);
-        // No temp file survives a write.
-        assert_eq!(
-            fs::read_dir(dir.path().join("objects/tmp"))
-                .unwrap()
-                .count(),
-            0
-        );
+        // One blob, and no temp file survives the write.
+        let listed = store.list().unwrap();
+        assert_eq!(listed.len(), 1, "{listed:?}");
+        assert_eq!(listed[0].0.as_deref(), Some(a.sha256.as_str()));
     }
 
     #[test]
@@ -332,6 +383,28 @@ mod tests {
         assert_eq!(store.read_verified(&a.sha256).unwrap(), b"captured page");
         assert!(!store.deferred);
         store.sync().unwrap();
+    }
+
+    #[test]
+    fn small_and_large_blobs_are_whole_or_absent() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path().join("objects"));
+        let large: Vec<u8> = (0..SMALL + 1).map(|i| (i % 251) as u8).collect();
+        for bytes in [&large[..SMALL], &large[..]] {
+            // A body shorter than declared is refused on either path.
+            let short = store.put_reader_expecting(bytes, Some(bytes.len() as u64 + 1));
+            assert!(matches!(short, Err(BlobError::Length { .. })), "{short:?}");
+            let stored = store
+                .put_reader_expecting(bytes, Some(bytes.len() as u64))
+                .unwrap();
+            assert_eq!(stored.size, bytes.len() as u64);
+            assert_eq!(store.read_verified(&stored.sha256).unwrap(), bytes);
+        }
+        // Only the two blobs: no temp file is left in objects/tmp or a fan-out folder.
+        let names: Vec<Option<String>> =
+            store.list().unwrap().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(names.iter().all(Option::is_some), "{names:?}");
     }
 
     #[test]

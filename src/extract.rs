@@ -348,6 +348,30 @@ fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut TextOut, in_pre: bool, in_c
     }
 }
 
+/// Where the first word of `s` ends: at the first whitespace character other
+/// than a no-break space. ASCII is checked a byte at a time (most text is ASCII);
+/// anything else is decoded.
+fn word_end(s: &str) -> usize {
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            if matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+                return i;
+            }
+            i += 1;
+        } else {
+            let c = s[i..].chars().next().expect("i is a character boundary");
+            if c.is_whitespace() && c != '\u{a0}' {
+                return i;
+            }
+            i += c.len_utf8();
+        }
+    }
+    bytes.len()
+}
+
 /// Accumulates text, collapsing whitespace and placing breaks only between words.
 #[derive(Default)]
 struct TextOut {
@@ -358,14 +382,20 @@ struct TextOut {
 
 impl TextOut {
     fn text(&mut self, t: &str, in_pre: bool) {
-        for c in t.chars() {
-            if in_pre && c == '\n' {
-                self.pending = self.pending.max(2);
-            } else if c.is_whitespace() && c != '\u{a0}' {
-                self.pending = self.pending.max(1);
-            } else {
+        // Whitespace (but a no-break space) separates words; in <pre>, a newline
+        // breaks the line. Words are copied whole, not a character at a time.
+        let mut rest = t;
+        while !rest.is_empty() {
+            let word = word_end(rest);
+            if word > 0 {
                 self.flush();
-                self.text.push(c);
+                self.text.push_str(&rest[..word]);
+            }
+            rest = &rest[word..];
+            if let Some(c) = rest.chars().next() {
+                let strength = if in_pre && c == '\n' { 2 } else { 1 };
+                self.pending = self.pending.max(strength);
+                rest = &rest[c.len_utf8()..];
             }
         }
     }

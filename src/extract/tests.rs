@@ -143,3 +143,15 @@ fn formats_are_sniffed_from_type_name_and_bytes() {
         Err(ExtractError::Unsupported(_))
     ));
 }
+
+proptest::proptest! {
+    #[test]
+    fn words_end_where_any_whitespace_but_a_no_break_space_begins(
+        s in "[a-zé\u{a0}\u{2003}\u{85}\u{3000}\u{b} \t\r\n-]{0,40}"
+    ) {
+        let by_char = s
+            .find(|c: char| c.is_whitespace() && c != '\u{a0}')
+            .unwrap_or(s.len());
+        proptest::prop_assert_eq!(word_end(&s), by_char);
+    }
+}

@@ -331,6 +331,17 @@ fn document_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<DocumentRow> {
     })
 }
 
+/// Events whose subject is ?1, and the event that logged claim ?2 (which, for an
+/// imported claim, names its batch instead).
+fn events_about_query() -> String {
+    format!(
+        "SELECT {EVENT_COLUMNS} FROM events WHERE subject = ?1
+         UNION
+         SELECT {EVENT_COLUMNS} FROM events WHERE seq = (SELECT added_seq FROM claims WHERE id = ?2)
+         ORDER BY seq"
+    )
+}
+
 const EVENT_COLUMNS: &str = "seq, at, actor, action, subject, payload, prev_hash, hash";
 
 fn event_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Event> {
@@ -562,15 +573,8 @@ impl Store {
     /// Events about one subject (`C1`, `D1`, a config key), oldest first. A
     /// claim's history includes the `claim.import` event of the batch that logged it.
     pub fn events_about(&self, subject: &str) -> Result<Vec<Event>> {
-        let sql = format!(
-            "SELECT {EVENT_COLUMNS} FROM events WHERE subject = ?1
-             UNION
-             SELECT {EVENT_COLUMNS} FROM events
-             WHERE seq = (SELECT added_seq FROM claims WHERE id = ?2)
-             ORDER BY seq"
-        );
         let claim = subject.parse::<ClaimId>().ok();
-        let mut stmt = self.conn.prepare(&sql)?;
+        let mut stmt = self.conn.prepare(&events_about_query())?;
         let rows = stmt.query_map(params![subject, claim], event_from_row)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }

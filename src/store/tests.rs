@@ -267,11 +267,8 @@ fn every_filter_and_lookup_uses_an_index() {
     ] {
         cases.push(claims_query(&filter));
     }
+    cases.push((events_about_query(), vec![text("C1"), int(1)]));
     for (sql, values) in [
-        (
-            "SELECT seq FROM events WHERE subject = ?1 ORDER BY seq",
-            vec![text("C1")],
-        ),
         (
             "SELECT id FROM claims WHERE doc_id = ?1 AND start = ?2 AND \"end\" = ?3 LIMIT 1",
             vec![int(1), int(0), int(5)],
