@@ -397,9 +397,11 @@ const BATCH_WAIT: Duration = Duration::from_millis(50);
 /// Runs `prepare` over `items` on `jobs` threads and hands the results to
 /// `on_batch` on this thread, which alone writes the database. Results go in input
 /// order (so ids follow the order given, whatever order captures finish in), in
-/// batches of those ready within `BATCH_WAIT`, so one transaction records a whole
-/// run of them. Workers write blobs without an fsync each; one syncfs makes a
-/// batch's blobs durable before the transaction that refers to them.
+/// batches: what is ready within `BATCH_WAIT` of the first, or once `BATCH_MAX`
+/// are (more, when a slow capture held back those after it), so one transaction
+/// records a whole run of them. Workers share syncfs calls instead of fsyncing
+/// each blob (see `BlobStore::deferring_sync`); one more makes the batch's blob
+/// names durable before the transaction that refers to them.
 fn capture_all<T: Sync>(
     ctx: &Context,
     fetcher: &Fetcher,
@@ -472,7 +474,10 @@ fn capture_all<T: Sync>(
             let full = batch.len() >= BATCH_MAX || std::time::Instant::now() >= due;
             if !batch.is_empty() && (full || !open) {
                 let mut ready = std::mem::take(&mut batch);
-                if let Err(e) = blobs.sync() {
+                // The renames of this batch's blobs, durable before any row names them.
+                let captured = ready.iter().any(|(_, r)| r.is_ok());
+                let synced = if captured { blobs.sync() } else { Ok(()) };
+                if let Err(e) = synced {
                     // Not known to be on disk: record none of this batch.
                     let message = format!(
                         "cannot make the captured bytes durable: {}",
