@@ -73,6 +73,21 @@ impl Event {
             .and_then(|mut v| v.get_mut("data").map(Value::take))
             .unwrap_or(Value::Null)
     }
+
+    /// What the event says of one claim: its `data`, but of a `claim.import`
+    /// (a batch of claims) only that claim's own entry.
+    pub fn data_about(&self, claim: crate::ids::ClaimId) -> Value {
+        let mut data = self.data();
+        if self.action == "claim.import" {
+            let entries = data["claims"].as_array_mut().map(std::mem::take);
+            data = entries
+                .into_iter()
+                .flatten()
+                .find(|entry| entry["id"] == claim.0)
+                .unwrap_or_default();
+        }
+        data
+    }
 }
 
 /// `SHA-256(prev_hash ‖ payload)`, as hex. `prev_hash` is hex; a malformed one

@@ -206,7 +206,10 @@ fn csv_records(
     let mut input = std::io::BufReader::with_capacity(1 << 16, input);
     // A byte-order mark, as spreadsheet programs write, is not part of the header.
     if std::io::BufRead::fill_buf(&mut input)
-        .map_err(|e| csv_err(&file, e.to_string()))?
+        .map_err(|e| ImportError::Read {
+            file: file.clone(),
+            problem: crate::describe_io(&e),
+        })?
         .starts_with(b"\xEF\xBB\xBF")
     {
         std::io::BufRead::consume(&mut input, 3);

@@ -157,16 +157,48 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
     let mut evidence_said: HashMap<String, Value> = HashMap::new();
     let mut reviews_said: HashMap<i64, (String, Option<String>)> = HashMap::new();
     let mut corrections_said = 0i64;
+    let mut replay_problems = Vec::new();
     ws.store.for_each_event(|e| {
         let data = chain.push(&e);
         match e.action.as_str() {
             "claim.add" => {
-                claims_said.insert(e.subject.clone(), ClaimState::from_add(&data, e.seq));
+                let state = ClaimState::from_add(&data, e.seq);
+                logged(
+                    &mut claims_said,
+                    e.subject.clone(),
+                    state,
+                    &mut replay_problems,
+                );
             }
             "claim.import" => {
-                for claim in data["claims"].as_array().into_iter().flatten() {
-                    let key = format!("C{}", claim["id"]);
-                    claims_said.insert(key, ClaimState::from_add(claim, e.seq));
+                let entries = data["claims"]
+                    .as_array()
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let ids: Vec<String> = entries.iter().map(|c| format!("C{}", c["id"])).collect();
+                let named = match (ids.first(), ids.last()) {
+                    (Some(first), Some(last)) if first != last => format!("{first}..{last}"),
+                    (Some(only), _) => only.clone(),
+                    _ => String::new(),
+                };
+                if named != e.subject {
+                    replay_problems.push(Problem::new(
+                        "import-subject",
+                        format!("event {}", e.seq),
+                        format!(
+                            "its subject is {} but it logs {}",
+                            e.subject,
+                            if named.is_empty() {
+                                "no claims"
+                            } else {
+                                &named
+                            }
+                        ),
+                    ));
+                }
+                for (key, claim) in ids.into_iter().zip(entries) {
+                    let state = ClaimState::from_add(claim, e.seq);
+                    logged(&mut claims_said, key, state, &mut replay_problems);
                 }
             }
             "claim.edit" => {
@@ -238,9 +270,11 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
             }
             _ => {}
         }
+        Ok::<_, StoreError>(())
     })?;
     timings.chain = chain_started.elapsed().as_millis();
     problems.append(&mut chain.problems);
+    problems.append(&mut replay_problems);
     let (events, head) = chain.head();
     let head = head.to_string();
 
@@ -272,7 +306,7 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
             None => problems.push(Problem::new(
                 "unrecorded-claim",
                 &key,
-                "the claim has no claim.add event: it was inserted outside claimtrail",
+                "no claim.add or claim.import event logs it: it was inserted outside claimtrail",
             )),
             Some(said) => {
                 for field in said.differences(&c) {
@@ -414,6 +448,23 @@ fn evidence_agrees(e: &crate::store::EvidenceRow, said: Option<&Value>) -> bool 
         && d["stance"].as_str() == Some(e.stance.as_str())
         && d["anchor"] == serde_json::to_value(&e.anchor).unwrap_or(Value::Null)
         && d["figures"] == e.figures
+}
+
+/// Records what an event says a newly logged claim is; a claim logged twice is a problem.
+fn logged(
+    said: &mut HashMap<String, ClaimState>,
+    key: String,
+    state: ClaimState,
+    problems: &mut Vec<Problem>,
+) {
+    let seq = state.seq;
+    if let Some(earlier) = said.insert(key.clone(), state) {
+        problems.push(Problem::new(
+            "claim-logged-twice",
+            key,
+            format!("event {seq} logs it again after event {}", earlier.seq),
+        ));
+    }
 }
 
 /// A claim as its events describe it. Fields are kept as digests (the first 16
@@ -611,7 +662,10 @@ pub fn verify_chain(ws: &Workspace) -> Result<Report, StoreError> {
     let started = std::time::Instant::now();
     ws.store.prefer_mmap()?;
     let mut chain = ChainCheck::default();
-    ws.store.for_each_event(|e| chain.push_chain_only(&e))?;
+    ws.store.for_each_event(|e| {
+        chain.push_chain_only(&e);
+        Ok::<_, StoreError>(())
+    })?;
     let elapsed = started.elapsed().as_millis();
     let (events, head) = chain.head();
     let head = head.to_string();

@@ -57,6 +57,15 @@ fn audit_log_lists_events_oldest_first_with_their_hashes() {
     assert_eq!(c3.as_array().unwrap().len(), 1);
     assert_eq!(c3[0]["action"], "claim.import");
     assert_eq!(c3[0]["subject"], "C1..C40");
+    // Only what the batch says of C3, not all 40 claims.
+    assert_eq!(c3[0]["data"]["id"], 3, "{c3}");
+    assert!(c3[0]["data"].get("claims").is_none(), "{c3}");
+    let whole = env.json(&["audit", "log"]);
+    assert_eq!(
+        whole[2]["data"]["claims"].as_array().map(Vec::len),
+        Some(40),
+        "the whole log keeps the whole batch"
+    );
     env.ok(&["claim", "edit", "C3", "--tag", "later"]);
     let c3 = env.json(&["audit", "log", "C3"]);
     let actions: Vec<&str> = c3

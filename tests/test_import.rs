@@ -70,6 +70,11 @@ fn a_large_import_is_logged_in_batches_and_all_or_nothing() {
         c1500["history"][0]["data"]["text"], "Synthetic claim 1500, quoted",
         "a claim's history shows its own entry of the batch"
     );
+    let human = env.ok(&["claim", "show", "C1500"]);
+    assert!(
+        human.contains("claim.import") && human.contains("imported"),
+        "{human}"
+    );
     assert_eq!(
         env.json(&["claim", "list", "--tag", "n3"])
             .as_array()
@@ -148,6 +153,19 @@ fn malformed_import_files_import_nothing_and_name_the_record() {
         "bad.csv",
         "text,quote,doc\nok,836 protest notes,D1\nbad,836,X1\n",
         "line 3: `X1` is not a document id",
+    );
+    refused(
+        &env,
+        "header.csv",
+        "text,quote,doc\n",
+        "header.csv: holds no claims",
+    );
+    refused(
+        &env,
+        "bom.csv",
+        // The byte-order mark is not part of the first column's name.
+        "\u{feff}text,tags\nok,x\n,y\n",
+        "line 3: needs a `text` or a `quote`",
     );
     refused(
         &env,

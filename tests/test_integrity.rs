@@ -34,6 +34,14 @@ fn kinds(report: &Value) -> Vec<String> {
 /// Rewrites history the way an owner of the database could: change one early
 /// event, then recompute every later chain hash so the chain checks out again.
 fn rewrite_history(env: &Env, seq: i64) {
+    rewrite_event(env, seq, |v| {
+        v["actor"] = Value::String("someone else".into())
+    });
+}
+
+/// Edits event `seq`'s payload (and the columns that repeat it), then recomputes
+/// every chain hash from there, as whoever controls the database could.
+fn rewrite_event(env: &Env, seq: i64, edit: impl FnOnce(&mut Value)) {
     let db = env.db();
     db.execute_batch("DROP TRIGGER events_no_update;").unwrap();
     let rows: Vec<(i64, Vec<u8>)> = {
@@ -45,18 +53,19 @@ fn rewrite_history(env: &Env, seq: i64) {
             .map(Result::unwrap)
             .collect()
     };
+    let mut edit = Some(edit);
     let mut prev = GENESIS.to_string();
     for (s, payload) in rows {
         let mut payload = payload;
         if s == seq {
             let mut v: Value = serde_json::from_slice(&payload).unwrap();
-            v["actor"] = Value::String("someone else".into());
+            (edit.take().unwrap())(&mut v);
             let mut text = String::new();
             write_canonical(&v, &mut text);
             payload = text.into_bytes();
             db.execute(
-                "UPDATE events SET actor = 'someone else' WHERE seq = ?1",
-                [s],
+                "UPDATE events SET actor = ?2, subject = ?3 WHERE seq = ?1",
+                rusqlite::params![s, v["actor"].as_str(), v["subject"].as_str()],
             )
             .unwrap();
         }
@@ -73,6 +82,36 @@ fn rewrite_history(env: &Env, seq: i64) {
          BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: events cannot be changed'); END;",
     )
     .unwrap();
+}
+
+#[test]
+fn an_import_event_must_name_what_it_logs_and_log_each_claim_once() {
+    let env = imported();
+    env.ok(&["claim", "add", "--text", "logged on its own"]);
+    // Event 3 is the import of C1..C40; event 4 logs C41.
+    rewrite_event(&env, 3, |v| v["subject"] = Value::String("C1..C39".into()));
+    rewrite_event(&env, 4, |v| v["subject"] = Value::String("C40".into()));
+    let (code, report) = verify(&env, &[]);
+    assert_eq!(code, 1, "{report}");
+    let found: Vec<(String, String)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["kind"].as_str().unwrap().into(),
+                p["subject"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert!(
+        found.contains(&("import-subject".into(), "event 3".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("claim-logged-twice".into(), "C40".into())),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -236,6 +275,8 @@ fn gc_removes_old_orphans_and_spares_young_and_referenced_files() {
     std::fs::write(objects.join("00").join(&orphan_hash[2..]), b"orphan").unwrap();
     std::fs::create_dir_all(objects.join("tmp")).unwrap();
     std::fs::write(objects.join("tmp/blob-left"), b"half").unwrap();
+    // Small blobs are written through a temp file in their own folder.
+    std::fs::write(objects.join("00/.tmp-left"), b"part").unwrap();
     // A folder someone made in the store is neither removed nor a reason to stop.
     std::fs::create_dir_all(objects.join("ab/not-a-blob")).unwrap();
     let report = verify(&env, &[]).1;
@@ -245,22 +286,25 @@ fn gc_removes_old_orphans_and_spares_young_and_referenced_files() {
         .iter()
         .map(|w| w["kind"].as_str().unwrap())
         .collect();
-    assert!(
-        warned.contains(&"orphan-blob") && warned.contains(&"stray-file"),
-        "{warned:?}"
+    assert!(warned.contains(&"orphan-blob"), "{warned:?}");
+    assert_eq!(
+        warned.iter().filter(|k| **k == "stray-file").count(),
+        3,
+        "both temp files and the folder: {warned:?}"
     );
 
     // Young files are spared by default; --dry-run removes nothing.
     let out = env.json(&["gc"]);
     assert_eq!(out["removed"].as_array().unwrap().len(), 0);
-    assert_eq!(out["spared"], 2);
+    assert_eq!(out["spared"], 3);
     let out = env.json(&["gc", "--grace", "0", "--dry-run"]);
-    assert_eq!(out["removed"].as_array().unwrap().len(), 2);
+    assert_eq!(out["removed"].as_array().unwrap().len(), 3);
     assert!(objects.join("tmp/blob-left").exists());
 
     let out = env.json(&["gc", "--grace", "0"]);
-    assert_eq!(out["removed"].as_array().unwrap().len(), 2);
-    assert_eq!(out["bytes"], 10);
+    assert_eq!(out["removed"].as_array().unwrap().len(), 3);
+    assert_eq!(out["bytes"], 14);
+    assert!(!objects.join("00/.tmp-left").exists());
     let mut left = env.objects();
     left.retain(|p| !p.contains("/objects/tmp/"));
     assert_eq!(left, referenced, "every referenced blob stays");

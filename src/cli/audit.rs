@@ -8,7 +8,7 @@ use crate::audit::{short, Event, Problem};
 use crate::blobs::hex;
 use crate::ids::{ClaimId, DocId, EvidenceId, SourceId};
 use crate::merkle::{Checkpoint, NoteKey};
-use crate::store::{AuditRow, CorrectionRow};
+use crate::store::{AuditRow, CorrectionRow, StoreError};
 use crate::verify::{check_checkpoint, origin, tree_head, verify, verify_chain, Report};
 use comfy_table::Cell;
 use serde::Serialize;
@@ -79,20 +79,28 @@ pub fn run(ctx: &Context, args: Args) -> Result<(), CliError> {
             .ui
             .json_rows(|emit| ws.store.for_each_audit_row(|row| emit(&row))),
         None => ctx.ui.emit(&AuditTable(ws.store.audit_rows()?)),
+        Some(Sub::Log { id: None }) if ctx.ui.json => ctx
+            .ui
+            .json_rows(|emit| ws.store.for_each_event(|e| emit(&LogEntry::new(e, None)))),
         Some(Sub::Log { id }) => {
-            let events = match id {
+            let (events, claim) = match id {
                 None => {
                     let mut all = Vec::new();
-                    ws.store.for_each_event(|e| all.push(e))?;
-                    all
+                    ws.store.for_each_event(|e| {
+                        all.push(e);
+                        Ok::<_, StoreError>(())
+                    })?;
+                    (all, None)
                 }
                 Some(id) => {
                     let subject = subject_of(&ws, &id)?;
-                    ws.store.events_about(&subject)?
+                    (ws.store.events_about(&subject)?, subject.parse().ok())
                 }
             };
-            ctx.ui
-                .emit(&Log(events.into_iter().map(LogEntry::from).collect()))
+            ctx.ui.emit(&Log(events
+                .into_iter()
+                .map(|e| LogEntry::new(e, claim))
+                .collect()))
         }
         Some(Sub::Corrections) => ctx.ui.emit(&Corrections(ws.store.corrections()?)),
         Some(Sub::Verify {
@@ -423,10 +431,14 @@ struct LogEntry {
     data: serde_json::Value,
 }
 
-impl From<Event> for LogEntry {
-    fn from(e: Event) -> Self {
+impl LogEntry {
+    /// An event as listed; in the history of one claim, only what it says of that claim.
+    fn new(e: Event, claim: Option<ClaimId>) -> Self {
         LogEntry {
-            data: e.data(),
+            data: match claim {
+                Some(claim) => e.data_about(claim),
+                None => e.data(),
+            },
             seq: e.seq,
             at: e.at,
             actor: e.actor,

@@ -72,7 +72,9 @@ impl Ui {
 
     /// Prints a JSON array of rows as `fill` produces them, one row per line, so
     /// a list of 100,000 claims is written as it is read, never held in memory.
-    /// For `--json` only: tables need every row before they can be drawn.
+    /// For `--json` only: tables need every row before they can be drawn. If
+    /// reading fails part way, the array is left unclosed (so no reader mistakes it
+    /// for a whole answer) and the command exits with the error.
     pub fn json_rows<T: Serialize>(
         &self,
         fill: impl FnOnce(&mut dyn FnMut(&T) -> Result<(), CliError>) -> Result<(), CliError>,

@@ -580,12 +580,15 @@ impl Store {
     }
 
     /// Calls `f` on every event in `seq` order, streaming.
-    pub fn for_each_event(&self, mut f: impl FnMut(Event)) -> Result<()> {
+    pub fn for_each_event<E: From<StoreError>>(
+        &self,
+        mut f: impl FnMut(Event) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq");
-        let mut stmt = self.conn.prepare(&sql)?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            f(event_from_row(r)?);
+        let mut stmt = self.conn.prepare(&sql).map_err(StoreError::from)?;
+        let mut rows = stmt.query([]).map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            f(event_from_row(r).map_err(StoreError::from)?)?;
         }
         Ok(())
     }

@@ -57,6 +57,7 @@ fn chain_problems(store: &Store) -> Vec<crate::audit::Problem> {
     store
         .for_each_event(|e| {
             check.push(&e);
+            Ok::<_, StoreError>(())
         })
         .unwrap();
     check.problems
@@ -306,8 +307,9 @@ fn every_filter_and_lookup_uses_an_index() {
     for (sql, values) in cases {
         let plan = store.query_plan(&sql, &values);
         for step in &plan {
-            let scans_a_table =
-                step.starts_with("SCAN ") && !step.starts_with("SCAN (") && !step.contains("USING");
+            // A scan of a table, or of a whole index ("SCAN c USING INDEX …"),
+            // reads every row; only a subquery's own few rows may be scanned.
+            let scans_a_table = step.starts_with("SCAN ") && !step.starts_with("SCAN (");
             assert!(!scans_a_table, "{sql}\n  plans a full scan: {plan:?}");
         }
     }
