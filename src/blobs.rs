@@ -41,62 +41,100 @@ pub struct Stored {
     pub sha256: String,
     pub size: u64,
     pub created: bool,
+    /// Written but not yet in place: the temp file a staging store leaves for
+    /// [`BlobStore::publish`] to make durable and rename.
+    pub staged: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone)]
 pub struct BlobStore {
     root: PathBuf,
-    /// For a batch capture: writers share syncfs calls instead of fsyncing each
-    /// file and folder (see [`BlobStore::deferring_sync`]).
-    group: Option<Arc<SyncGroup>>,
+    /// Set for a batch capture: blobs are staged, then published together (see
+    /// [`BlobStore::staging`]).
+    staging: Option<Arc<SyncRoot>>,
 }
 
 impl BlobStore {
     pub fn new(root: impl Into<PathBuf>) -> Self {
         BlobStore {
             root: root.into(),
-            group: None,
+            staging: None,
         }
     }
 
-    /// The same store, for many writers at once: instead of an fsync of each
-    /// blob and of its folder (about four per captured page), each writer waits
-    /// for one syncfs(2) that began after its write, shared with every other
-    /// writer waiting then, and only then renames its blob into place. A blob's
-    /// name never appears before its bytes are on disk; the renames themselves
-    /// are made durable by [`BlobStore::sync`], which the caller runs before it
-    /// records anything. Only on Linux filesystems known to honour syncfs (ext4,
-    /// XFS, Btrfs, F2FS, tmpfs); elsewhere (a network or FUSE mount, where
-    /// syncfs may not reach the disk) every write is still fsynced itself.
-    pub fn deferring_sync(&self) -> BlobStore {
+    /// The same store, for capturing many sources at once. Instead of an fsync
+    /// of each blob and of its folder (about four per captured page), a write
+    /// leaves its temp file in place ([`Stored::staged`]), and
+    /// [`BlobStore::publish`] makes a whole batch durable with one syncfs(2),
+    /// renames the files into place and syncs again, before the batch is
+    /// recorded. A blob's name never appears before its bytes are on disk. Only
+    /// on Linux filesystems known to honour syncfs (ext4, XFS, Btrfs, F2FS,
+    /// tmpfs); elsewhere (a network or FUSE mount, where syncfs may not reach
+    /// the disk) every write is fsynced and renamed at once, as usual.
+    pub fn staging(&self) -> BlobStore {
         BlobStore {
             root: self.root.clone(),
-            group: SyncGroup::open(&self.root).map(Arc::new),
+            staging: SyncRoot::open(&self.root).map(Arc::new),
         }
     }
 
-    /// Makes every write so far durable, renames included: one syncfs of the
-    /// store's filesystem. Nothing to do for a store that syncs each write.
-    pub fn sync(&self) -> io::Result<()> {
-        match &self.group {
-            Some(group) => group.wait(),
-            None => Ok(()),
+    /// Puts staged blobs in place, durably: syncfs (their bytes), a rename each,
+    /// syncfs (their names and those of blobs found already stored). A blob some
+    /// other write put in place meanwhile is kept, and this copy dropped
+    /// (`created` turns false). On an error, what is still staged stays staged,
+    /// for [`BlobStore::take_back`].
+    pub fn publish(&self, stored: &mut [&mut Stored]) -> io::Result<()> {
+        let Some(root) = &self.staging else {
+            return Ok(());
+        };
+        root.syncfs()?;
+        for s in stored.iter_mut() {
+            let Some(tmp) = s.staged.clone() else {
+                continue;
+            };
+            let dest = self.path_of(&s.sha256).map_err(io::Error::other)?;
+            if dest.is_file() {
+                fs::remove_file(&tmp)?;
+                s.created = false;
+            } else {
+                if let Some(parent) = dest.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                fs::rename(&tmp, &dest)?;
+            }
+            s.staged = None;
         }
+        root.syncfs()
     }
 
-    /// Makes a written temp file's bytes durable before it is renamed into place.
-    fn make_durable(&self, tmp: &File) -> io::Result<()> {
-        match &self.group {
-            Some(group) => group.wait(),
-            None => tmp.sync_all(),
+    /// A temp file's bytes are on disk and its name in place, unless this store
+    /// stages (then [`BlobStore::publish`] does both later): `Some(path)` is
+    /// the staged temp file.
+    fn finish(&self, tmp: tempfile::NamedTempFile, dest: &Path) -> io::Result<Option<PathBuf>> {
+        if self.staging.is_some() {
+            return Ok(Some(tmp.into_temp_path().keep().map_err(|e| e.error)?));
         }
+        tmp.as_file().sync_all()?;
+        let parent = dest.parent().expect("blob path has a fan-out directory");
+        let tmp = match tmp.persist(dest) {
+            Ok(_) => None,
+            Err(e) if e.error.kind() == io::ErrorKind::NotFound => Some(e.file),
+            Err(e) => return Err(e.error),
+        };
+        if let Some(tmp) = tmp {
+            fs::create_dir_all(parent)?;
+            tmp.persist(dest).map_err(|e| e.error)?;
+        }
+        sync_dir(parent);
+        Ok(None)
     }
 
-    /// Makes a blob's name durable before anything refers to it (a grouped store
-    /// leaves that to [`BlobStore::sync`]).
-    fn name_durable(&self, folder: &Path) {
-        if self.group.is_none() {
-            sync_dir(folder);
+    /// A blob found already stored: its bytes are durable (names appear only
+    /// after them), and its name is made so before anything refers to it (a
+    /// staging store leaves that to [`BlobStore::publish`]).
+    fn found(&self, dest: &Path) {
+        if self.staging.is_none() {
+            sync_dir(dest.parent().expect("blob path has a fan-out directory"));
         }
     }
 
@@ -185,31 +223,21 @@ impl BlobStore {
         check_length(expected, size)?;
         let sha256 = hex(&hasher.finalize());
         let dest = self.path_of(&sha256)?;
-        let parent = dest.parent().expect("blob path has a fan-out directory");
         if dest.is_file() {
-            // Written by someone else, bytes already durable; its name may not be yet.
-            self.name_durable(parent);
+            self.found(&dest);
             return Ok(Stored {
                 sha256,
                 size,
                 created: false,
+                staged: None,
             });
         }
-        self.make_durable(tmp.as_file()).map_err(write_err)?;
-        let tmp = match tmp.persist(&dest) {
-            Ok(_) => None,
-            Err(e) if e.error.kind() == io::ErrorKind::NotFound => Some(e.file),
-            Err(e) => return Err(write_err(e.error)),
-        };
-        if let Some(tmp) = tmp {
-            fs::create_dir_all(parent).map_err(write_err)?;
-            tmp.persist(&dest).map_err(|e| write_err(e.error))?;
-        }
-        self.name_durable(parent);
+        let staged = self.finish(tmp, &dest).map_err(write_err)?;
         Ok(Stored {
             sha256,
             size,
             created: true,
+            staged,
         })
     }
 
@@ -218,16 +246,17 @@ impl BlobStore {
     fn put_small(&self, bytes: &[u8]) -> io::Result<Stored> {
         let sha256 = sha256_hex(bytes);
         let dest = self.path_of(&sha256).map_err(io::Error::other)?;
-        let stored = |created| Stored {
+        let stored = |created, staged| Stored {
             sha256: sha256.clone(),
             size: bytes.len() as u64,
             created,
+            staged,
         };
-        let parent = dest.parent().expect("blob path has a fan-out directory");
         if dest.is_file() {
-            self.name_durable(parent);
-            return Ok(stored(false));
+            self.found(&dest);
+            return Ok(stored(false, None));
         }
+        let parent = dest.parent().expect("blob path has a fan-out directory");
         let make_tmp = || tempfile::Builder::new().prefix(".tmp-").tempfile_in(parent);
         let mut tmp = match make_tmp() {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
@@ -237,10 +266,27 @@ impl BlobStore {
             made => made?,
         };
         tmp.write_all(bytes)?;
-        self.make_durable(tmp.as_file())?;
-        tmp.persist(&dest).map_err(|e| e.error)?;
-        self.name_durable(parent);
-        Ok(stored(true))
+        let staged = self.finish(tmp, &dest)?;
+        Ok(stored(true, staged))
+    }
+
+    /// Reads what `put` stored, staged or in place, and checks its hash.
+    pub fn read_stored(&self, stored: &Stored) -> Result<Vec<u8>, BlobError> {
+        let Some(path) = &stored.staged else {
+            return self.read_verified(&stored.sha256);
+        };
+        let bytes = fs::read(path).map_err(|source| BlobError::Read {
+            hash: stored.sha256.clone(),
+            source,
+        })?;
+        let actual = sha256_hex(&bytes);
+        if actual != stored.sha256 {
+            return Err(BlobError::Corrupt {
+                expected: stored.sha256.clone(),
+                actual,
+            });
+        }
+        Ok(bytes)
     }
 
     /// Reads a blob and checks that its bytes still hash to its name.
@@ -275,6 +321,10 @@ impl BlobStore {
 
     /// Removes a blob this command created, when the command's transaction failed.
     pub fn take_back(&self, stored: &Stored) {
+        if let Some(tmp) = &stored.staged {
+            let _ = fs::remove_file(tmp);
+            return;
+        }
         if stored.created {
             if let Ok(path) = self.path_of(&stored.sha256) {
                 let _ = fs::remove_file(path);
@@ -309,31 +359,21 @@ impl BlobStore {
     }
 }
 
-/// Writers sharing syncfs(2) calls: a writer waits for a syncfs that began after
-/// its write (one may be running already; the next serves everyone waiting
-/// then). Linux reports a writeback error to one syncfs only, so after a failure
-/// every later wait fails too, and nothing written since is trusted. (Kernels
-/// before 5.8 do not report writeback errors to syncfs at all.)
+/// The folder whose filesystem a staging store syncs, held open for the whole
+/// batch. Linux reports a writeback error to one syncfs only (through the handle
+/// that asks), so after a failure every later sync fails too, and nothing written
+/// since is trusted. (Kernels before 5.8 do not report writeback errors to syncfs
+/// at all.)
 #[derive(Debug)]
-struct SyncGroup {
-    /// Held open for the whole batch, so an error is seen through this handle.
-    root: File,
-    state: std::sync::Mutex<SyncState>,
-    finished: std::sync::Condvar,
+struct SyncRoot {
+    folder: File,
+    failed: std::sync::Mutex<Option<String>>,
 }
 
-#[derive(Debug, Default)]
-struct SyncState {
-    started: u64,
-    finished: u64,
-    running: bool,
-    failed: Option<String>,
-}
-
-impl SyncGroup {
+impl SyncRoot {
     /// `None` where syncfs cannot be trusted to reach the disk.
     #[cfg(target_os = "linux")]
-    fn open(root: &Path) -> Option<SyncGroup> {
+    fn open(root: &Path) -> Option<SyncRoot> {
         const TRUSTED: [u64; 5] = [
             0xEF53,      // ext2/3/4
             0x5846_5342, // XFS
@@ -342,57 +382,30 @@ impl SyncGroup {
             0x0102_1994, // tmpfs
         ];
         fs::create_dir_all(root).ok()?;
-        let root = File::open(root).ok()?;
-        let kind = rustix::fs::fstatfs(&root).ok()?.f_type as u64;
-        TRUSTED.contains(&kind).then(|| SyncGroup {
-            root,
-            state: Default::default(),
-            finished: Default::default(),
+        let folder = File::open(root).ok()?;
+        let kind = rustix::fs::fstatfs(&folder).ok()?.f_type as u64;
+        TRUSTED.contains(&kind).then(|| SyncRoot {
+            folder,
+            failed: Default::default(),
         })
     }
 
     #[cfg(not(target_os = "linux"))]
-    fn open(_: &Path) -> Option<SyncGroup> {
+    fn open(_: &Path) -> Option<SyncRoot> {
         None
     }
 
-    fn wait(&self) -> io::Result<()> {
-        let lock = || self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let mut state = lock();
-        let needed = state.started + 1;
-        loop {
-            if let Some(failed) = &state.failed {
-                return Err(io::Error::other(failed.clone()));
-            }
-            if state.finished >= needed {
-                return Ok(());
-            }
-            if state.running {
-                state = self.finished.wait(state).unwrap_or_else(|e| e.into_inner());
-                continue;
-            }
-            state.running = true;
-            state.started += 1;
-            let this = state.started;
-            drop(state);
-            let result = self.syncfs();
-            state = lock();
-            state.running = false;
-            state.finished = this;
-            if let Err(e) = result {
-                state.failed = Some(format!("syncfs failed: {}", crate::describe_io(&e)));
-            }
-            self.finished.notify_all();
+    fn syncfs(&self) -> io::Result<()> {
+        let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(why) = &*failed {
+            return Err(io::Error::other(why.clone()));
         }
-    }
-
-    #[cfg(target_os = "linux")]
-    fn syncfs(&self) -> io::Result<()> {
-        Ok(rustix::fs::syncfs(&self.root)?)
-    }
-
-    #[cfg(not(target_os = "linux"))]
-    fn syncfs(&self) -> io::Result<()> {
+        #[cfg(target_os = "linux")]
+        if let Err(e) = rustix::fs::syncfs(&self.folder) {
+            let e = io::Error::from(e);
+            *failed = Some(format!("syncfs failed: {}", crate::describe_io(&e)));
+            return Err(e);
+        }
         Ok(())
     }
 }
@@ -472,20 +485,28 @@ mod tests {
     }
 
     #[test]
-    fn writers_sharing_syncs_store_every_blob_whole() {
+    fn staged_blobs_appear_only_when_published() {
         let dir = tempfile::tempdir().unwrap();
         let store = BlobStore::new(dir.path().join("objects"));
-        let batch = store.deferring_sync();
+        let batch = store.staging();
         #[cfg(target_os = "linux")]
-        assert!(batch.group.is_some(), "a local test folder honours syncfs");
-        let stored: Vec<Stored> = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..8)
+        assert!(
+            batch.staging.is_some(),
+            "a local test folder honours syncfs"
+        );
+        let large: Vec<u8> = (0..SMALL + 10).map(|i| (i % 253) as u8).collect();
+        let mut stored: Vec<Stored> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..4)
                 .map(|w| {
-                    let batch = &batch;
+                    let (batch, large) = (&batch, &large);
                     s.spawn(move || {
-                        (0..20)
+                        let mut out: Vec<Stored> = (0..10)
                             .map(|i| batch.put_bytes(format!("page {w}-{i}").as_bytes()).unwrap())
-                            .collect::<Vec<_>>()
+                            .collect();
+                        // Every worker stages the same bytes too, small and large.
+                        out.push(batch.put_bytes(b"shared").unwrap());
+                        out.push(batch.put_reader(&large[..]).unwrap());
+                        out
                     })
                 })
                 .collect();
@@ -494,16 +515,33 @@ mod tests {
                 .flat_map(|w| w.join().unwrap())
                 .collect()
         });
-        batch.sync().unwrap();
-        assert_eq!(stored.len(), 160);
-        for s in &stored {
-            assert!(s.created);
-            store.read_verified(&s.sha256).unwrap();
+        if batch.staging.is_some() {
+            // Staged: readable through what put returned, not yet under its name.
+            assert!(stored.iter().all(|s| s.staged.is_some()));
+            assert_eq!(batch.read_stored(&stored[0]).unwrap(), b"page 0-0");
+            assert!(!store.contains(&stored[0].sha256));
         }
-        // The ordinary store sees the very same blobs, and no temp file is left.
-        assert!(!store.put_bytes(b"page 3-7").unwrap().created);
+        // A capture given up before publishing leaves nothing behind.
+        let dropped = batch.put_bytes(b"never recorded").unwrap();
+        batch.take_back(&dropped);
+
+        let mut refs: Vec<&mut Stored> = stored.iter_mut().collect();
+        batch.publish(&mut refs).unwrap();
+        for s in &stored {
+            assert!(s.staged.is_none());
+            assert_eq!(store.read_verified(&s.sha256).unwrap().len() as u64, s.size);
+        }
+        // Each shared blob was created by one worker only; the others' copies went.
+        let created = |bytes: &[u8]| {
+            let hash = sha256_hex(bytes);
+            stored
+                .iter()
+                .filter(|s| s.sha256 == hash && s.created)
+                .count()
+        };
+        assert_eq!((created(b"shared"), created(&large)), (1, 1));
         let listed = store.list().unwrap();
-        assert_eq!(listed.len(), 160);
+        assert_eq!(listed.len(), 40 + 2, "{listed:?}");
         assert!(listed.iter().all(|(name, _)| name.is_some()), "{listed:?}");
     }
 

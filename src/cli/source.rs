@@ -194,6 +194,13 @@ impl Prepared {
             .chain(text)
             .collect()
     }
+
+    fn stored_mut(&mut self) -> Vec<&mut Stored> {
+        let text = self.text.as_mut().ok().map(|(stored, _)| stored);
+        std::iter::once(&mut self.capture.body)
+            .chain(text)
+            .collect()
+    }
 }
 
 /// Why one item failed: the message, whose fault, and what a recheck makes of it.
@@ -259,7 +266,7 @@ fn prepare(
             text: Err(why),
         });
     }
-    let bytes = match ws_blobs.read_verified(&capture.body.sha256) {
+    let bytes = match ws_blobs.read_stored(&capture.body) {
         Ok(b) => b,
         Err(e) => return Err((CliError::from(e).into(), Some(capture.body))),
     };
@@ -399,9 +406,9 @@ const BATCH_WAIT: Duration = Duration::from_millis(50);
 /// order (so ids follow the order given, whatever order captures finish in), in
 /// batches: what is ready within `BATCH_WAIT` of the first, or once `BATCH_MAX`
 /// are (more, when a slow capture held back those after it), so one transaction
-/// records a whole run of them. Workers share syncfs calls instead of fsyncing
-/// each blob (see `BlobStore::deferring_sync`); one more makes the batch's blob
-/// names durable before the transaction that refers to them.
+/// records a whole run of them. Workers stage their blobs without an fsync each;
+/// this thread publishes a batch's blobs (two syncfs calls and a rename each, see
+/// `BlobStore::staging`) before the transaction that refers to them.
 fn capture_all<T: Sync>(
     ctx: &Context,
     fetcher: &Fetcher,
@@ -414,7 +421,7 @@ fn capture_all<T: Sync>(
     let bar = progress_bar(ctx, items.len());
     let next = AtomicUsize::new(0);
     let mut refused: Vec<Stored> = Vec::new();
-    let blobs = ws.blobs.deferring_sync();
+    let blobs = ws.blobs.staging();
     std::thread::scope(|s| {
         let (tx, rx) = mpsc::channel();
         for _ in 0..jobs.min(items.len()).max(1) {
@@ -474,10 +481,18 @@ fn capture_all<T: Sync>(
             let full = batch.len() >= BATCH_MAX || std::time::Instant::now() >= due;
             if !batch.is_empty() && (full || !open) {
                 let mut ready = std::mem::take(&mut batch);
-                // The renames of this batch's blobs, durable before any row names them.
-                let captured = ready.iter().any(|(_, r)| r.is_ok());
-                let synced = if captured { blobs.sync() } else { Ok(()) };
-                if let Err(e) = synced {
+                // The batch's blobs, durable and in place before any row names them.
+                let mut stored: Vec<&mut Stored> = ready
+                    .iter_mut()
+                    .filter_map(|(_, r)| r.as_mut().ok())
+                    .flat_map(Prepared::stored_mut)
+                    .collect();
+                let published = if stored.is_empty() {
+                    Ok(())
+                } else {
+                    blobs.publish(&mut stored)
+                };
+                if let Err(e) = published {
                     // Not known to be on disk: record none of this batch.
                     let message = format!(
                         "cannot make the captured bytes durable: {}",
