@@ -1,4 +1,4 @@
-use crate::common::{Env, CLAIMS};
+use crate::common::{problems_in, strings, Env, CLAIMS};
 
 fn imported() -> Env {
     let env = Env::with_article();
@@ -68,13 +68,7 @@ fn audit_log_lists_events_oldest_first_with_their_hashes() {
     );
     env.ok(&["claim", "edit", "C3", "--tag", "later"]);
     let c3 = env.json(&["audit", "log", "C3"]);
-    let actions: Vec<&str> = c3
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["action"].as_str().unwrap())
-        .collect();
-    assert_eq!(actions, ["claim.import", "claim.edit"]);
+    assert_eq!(strings(&c3, "action"), ["claim.import", "claim.edit"]);
     let d1 = env.json(&["audit", "log", "D1"]);
     assert_eq!(d1[0]["action"], "doc.add");
     env.fails(&["audit", "log", "C999"], 1);
@@ -106,17 +100,7 @@ fn problems(env: &Env) -> Vec<(String, String)> {
     assert_eq!(out.status.code(), Some(1), "verify should fail");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["ok"], false);
-    v["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["kind"].as_str().unwrap().to_string(),
-                p["subject"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    problems_in(&v)
 }
 
 #[test]

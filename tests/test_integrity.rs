@@ -1,4 +1,4 @@
-use crate::common::{Env, CLAIMS};
+use crate::common::{problems_in, Env, CLAIMS};
 use claimtrail::audit::{chain_hash, write_canonical, GENESIS};
 use serde_json::Value;
 
@@ -93,17 +93,7 @@ fn an_import_event_must_name_what_it_logs_and_log_each_claim_once() {
     rewrite_event(&env, 4, |v| v["subject"] = Value::String("C40".into()));
     let (code, report) = verify(&env, &[]);
     assert_eq!(code, 1, "{report}");
-    let found: Vec<(String, String)> = report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["kind"].as_str().unwrap().into(),
-                p["subject"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
+    let found = problems_in(&report);
     assert!(
         found.contains(&("import-subject".into(), "event 3".into())),
         "{found:?}"

@@ -1,5 +1,5 @@
 use crate::common::server::{Reply, Server};
-use crate::common::Env;
+use crate::common::{strings, Env};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
@@ -439,13 +439,7 @@ fn recheck_reports_unchanged_changed_and_gone() {
     );
 
     let first = env.json(&["source", "recheck", "--all"]);
-    let states: Vec<&str> = first
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["state"].as_str().unwrap())
-        .collect();
-    assert_eq!(states, ["unchanged"; 4]);
+    assert_eq!(strings(&first, "state"), ["unchanged"; 4]);
     assert_eq!(first[0]["snapshot"], "S1@2");
 
     srv.route(

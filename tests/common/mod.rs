@@ -125,6 +125,30 @@ impl Env {
 /// A plain process running claimtrail in `dir` as `user`, for tests that spawn,
 /// kill or time it (assert_cmd's `Command` only runs to completion). Like
 /// `Env::cmd`, it never picks up a real signing key.
+/// The `(kind, subject)` of each problem in an `audit verify --json` report.
+pub fn problems_in(report: &Value) -> Vec<(String, String)> {
+    report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["kind"].as_str().unwrap().to_string(),
+                p["subject"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The string `key` of each row of a JSON array.
+pub fn strings<'a>(rows: &'a Value, key: &str) -> Vec<&'a str> {
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[key].as_str().unwrap())
+        .collect()
+}
+
 pub fn process(dir: &Path, user: &str) -> std::process::Command {
     let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("claimtrail"));
     c.current_dir(dir)
