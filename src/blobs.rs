@@ -6,8 +6,8 @@
 //! reader never sees a partial blob and a failed write leaves nothing behind. Up to
 //! 1 MiB is hashed in memory first and its temp file made in the blob's own folder;
 //! a larger stream goes through `objects/tmp/`, hashed as it is written. (A batch
-//! capture defers the fsyncs to one syncfs before it records anything: see
-//! [`BlobStore::deferring_sync`].) Reads can re-hash to prove the bytes are whole.
+//! capture stages its blobs and makes a whole batch durable at once: see
+//! [`BlobStore::staging`].) Reads can re-hash to prove the bytes are whole.
 
 use sha2::{Digest, Sha256};
 use std::fs::{self, File};
@@ -489,11 +489,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = BlobStore::new(dir.path().join("objects"));
         let batch = store.staging();
-        #[cfg(target_os = "linux")]
-        assert!(
-            batch.staging.is_some(),
-            "a local test folder honours syncfs"
-        );
+        // (On a filesystem that cannot be trusted with syncfs, nothing is staged
+        // and the store writes as usual; the checks below hold either way.)
         let large: Vec<u8> = (0..SMALL + 10).map(|i| (i % 253) as u8).collect();
         let mut stored: Vec<Stored> = std::thread::scope(|s| {
             let workers: Vec<_> = (0..4)

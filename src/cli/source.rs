@@ -421,7 +421,13 @@ fn capture_all<T: Sync>(
     let bar = progress_bar(ctx, items.len());
     let next = AtomicUsize::new(0);
     let mut refused: Vec<Stored> = Vec::new();
-    let blobs = ws.blobs.staging();
+    // Staged blobs cost two syncfs calls a batch, each flushing the whole
+    // filesystem; for one source, fsyncing its own files is cheaper.
+    let blobs = if items.len() > 1 {
+        ws.blobs.staging()
+    } else {
+        ws.blobs.clone()
+    };
     std::thread::scope(|s| {
         let (tx, rx) = mpsc::channel();
         for _ in 0..jobs.min(items.len()).max(1) {
@@ -478,8 +484,8 @@ fn capture_all<T: Sync>(
                 batch.push((next_to_record, result));
                 next_to_record += 1;
             }
-            let full = batch.len() >= BATCH_MAX || std::time::Instant::now() >= due;
-            if !batch.is_empty() && (full || !open) {
+            let record_now = !open || batch.len() >= BATCH_MAX || std::time::Instant::now() >= due;
+            if !batch.is_empty() && record_now {
                 let mut ready = std::mem::take(&mut batch);
                 // The batch's blobs, durable and in place before any row names them.
                 let mut stored: Vec<&mut Stored> = ready
