@@ -68,9 +68,10 @@ impl BlobStore {
     /// [`BlobStore::publish`] makes a whole batch durable with one syncfs(2),
     /// renames the files into place and syncs again, before the batch is
     /// recorded. A blob's name never appears before its bytes are on disk. Only
-    /// on Linux filesystems known to honour syncfs (ext4, XFS, Btrfs, F2FS,
-    /// tmpfs); elsewhere (a network or FUSE mount, where syncfs may not reach
-    /// the disk) every write is fsynced and renamed at once, as usual.
+    /// on Linux 5.17 or later and filesystems known to honour syncfs (ext4, XFS,
+    /// Btrfs, F2FS, tmpfs); elsewhere (an older kernel, a network or FUSE mount,
+    /// where syncfs may not report or reach the disk) every write is fsynced and
+    /// renamed at once, as usual.
     pub fn staging(&self) -> BlobStore {
         BlobStore {
             root: self.root.clone(),
@@ -95,6 +96,7 @@ impl BlobStore {
             let dest = self.path_of(&s.sha256).map_err(io::Error::other)?;
             if dest.is_file() {
                 fs::remove_file(&tmp)?;
+                freshen(&dest);
                 s.created = false;
             } else {
                 if let Some(parent) = dest.parent() {
@@ -123,6 +125,7 @@ impl BlobStore {
         };
         if let Some(tmp) = tmp {
             fs::create_dir_all(parent)?;
+            sync_dir(&self.root);
             tmp.persist(dest).map_err(|e| e.error)?;
         }
         sync_dir(parent);
@@ -131,8 +134,10 @@ impl BlobStore {
 
     /// A blob found already stored: its bytes are durable (names appear only
     /// after them), and its name is made so before anything refers to it (a
-    /// staging store leaves that to [`BlobStore::publish`]).
+    /// staging store leaves that to [`BlobStore::publish`]). It is freshened, so
+    /// that `gc` does not take it as an old orphan before the row naming it is in.
     fn found(&self, dest: &Path) {
+        freshen(dest);
         if self.staging.is_none() {
             sync_dir(dest.parent().expect("blob path has a fan-out directory"));
         }
@@ -261,6 +266,8 @@ impl BlobStore {
         let mut tmp = match make_tmp() {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 fs::create_dir_all(parent)?;
+                // The new folder's own name, durable before a blob is put in it.
+                sync_dir(&self.root);
                 make_tmp()?
             }
             made => made?,
@@ -362,8 +369,8 @@ impl BlobStore {
 /// The folder whose filesystem a staging store syncs, held open for the whole
 /// batch. Linux reports a writeback error to one syncfs only (through the handle
 /// that asks), so after a failure every later sync fails too, and nothing written
-/// since is trusted. (Kernels before 5.8 do not report writeback errors to syncfs
-/// at all.)
+/// since is trusted. Only from Linux 5.17 does syncfs report every failure to
+/// write back, so older kernels are not trusted with it.
 #[derive(Debug)]
 struct SyncRoot {
     folder: File,
@@ -381,6 +388,17 @@ impl SyncRoot {
             0xF2F5_2010, // F2FS
             0x0102_1994, // tmpfs
         ];
+        // Before 5.17, syncfs could succeed when writing back had failed.
+        let release = rustix::system::uname()
+            .release()
+            .to_string_lossy()
+            .into_owned();
+        let mut version = release
+            .split(['.', '-'])
+            .map_while(|n| n.parse::<u32>().ok());
+        if (version.next()?, version.next()?) < (5, 17) {
+            return None;
+        }
         fs::create_dir_all(root).ok()?;
         let folder = File::open(root).ok()?;
         let kind = rustix::fs::fstatfs(&folder).ok()?.f_type as u64;
@@ -452,6 +470,15 @@ pub fn hex(bytes: &[u8]) -> String {
 
 pub fn is_sha256_hex(s: &str) -> bool {
     s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// Marks a blob as just stored (its modification time), as git freshens an object
+/// it finds already written: `gc` spares files younger than its grace period.
+/// Best effort.
+fn freshen(blob: &Path) {
+    if let Ok(f) = File::open(blob) {
+        let _ = f.set_modified(std::time::SystemTime::now());
+    }
 }
 
 /// Makes a rename durable. Best effort: some filesystems refuse to fsync a directory.
@@ -540,6 +567,24 @@ mod tests {
         let listed = store.list().unwrap();
         assert_eq!(listed.len(), 40 + 2, "{listed:?}");
         assert!(listed.iter().all(|(name, _)| name.is_some()), "{listed:?}");
+    }
+
+    #[test]
+    fn a_blob_found_already_stored_is_freshened_for_gc() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = BlobStore::new(dir.path().join("objects"));
+        let a = store.put_bytes(b"old page").unwrap();
+        let path = store.path_of(&a.sha256).unwrap();
+        let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(86_400);
+        File::open(&path).unwrap().set_modified(long_ago).unwrap();
+        assert!(!store.put_bytes(b"old page").unwrap().created);
+        let age = fs::metadata(&path)
+            .unwrap()
+            .modified()
+            .unwrap()
+            .elapsed()
+            .unwrap();
+        assert!(age.as_secs() < 3600, "still {age:?} old");
     }
 
     #[test]

@@ -82,14 +82,16 @@ impl Workspace {
     }
 
     /// Removes a blob that a failed command added, unless a row now refers to it
-    /// (another writer may have stored the same bytes meanwhile).
+    /// (another writer may have stored the same bytes meanwhile). A staged temp
+    /// file, never put in place, is always removed.
     pub fn take_back(&self, stored: &crate::blobs::Stored) {
-        if stored.created
-            && !self
+        let unreferenced = || {
+            !self
                 .store
                 .blob_is_referenced(&stored.sha256)
                 .unwrap_or(true)
-        {
+        };
+        if stored.staged.is_some() || (stored.created && unreferenced()) {
             self.blobs.take_back(stored);
         }
     }
@@ -130,6 +132,33 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn taking_back_a_staged_copy_removes_it_but_never_a_recorded_blob() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::init(dir.path()).unwrap();
+        let kept = ws.blobs.put_bytes(b"recorded text").unwrap();
+        ws.store
+            .write("tester", |w| {
+                w.add_text(&crate::store::NewText {
+                    sha256: &kept.sha256,
+                    chars: 13,
+                    extractor: "plain",
+                    extractor_version: "1",
+                })
+            })
+            .unwrap();
+        // A batch capture stages the same bytes, then fails to record them.
+        let staged = ws.blobs.staging().put_bytes(b"recorded text").unwrap();
+        ws.take_back(&staged);
+        ws.take_back(&kept);
+        assert!(
+            ws.blobs.read_verified(&kept.sha256).is_ok(),
+            "a row refers to it"
+        );
+        let left: Vec<_> = ws.blobs.list().unwrap();
+        assert_eq!(left.len(), 1, "no temp file is left: {left:?}");
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! refers to and temp files left by interrupted writes.
 //!
 //! A file is removed only once it is older than the grace period. That protects a
-//! blob another claimtrail process has just written and is about to record, as
-//! git's gc spares recent loose objects. It runs while holding the workspace's
-//! write lock, so no command commits a reference in the middle of it.
+//! blob another claimtrail process has just written, or found already stored (the
+//! store freshens its time), and is about to record, as git's gc spares recent
+//! loose objects. It runs while holding the workspace's write lock, so no command
+//! commits a reference in the middle of it.
 
 use super::error::CliError;
 use super::ui::{plural, Render, Ui};

@@ -371,16 +371,6 @@ fn record_in(
     })
 }
 
-/// Takes back the blobs of captures whose transaction failed.
-fn take_back_all(ws: &Workspace, prepared: &[&Prepared]) {
-    for p in prepared {
-        if let Ok((stored, _)) = &p.text {
-            ws.take_back(stored);
-        }
-        ws.take_back(&p.capture.body);
-    }
-}
-
 #[derive(Debug, Clone, Serialize)]
 struct Recorded {
     source: SourceId,
@@ -416,7 +406,7 @@ fn capture_all<T: Sync>(
     items: &[T],
     target_of: impl Fn(&T) -> Result<Target, FetchError> + Sync,
     jobs: usize,
-    mut on_batch: impl FnMut(&mut Workspace, Vec<(usize, Result<Prepared, Failure>)>),
+    mut on_batch: impl FnMut(&mut Workspace, Vec<(usize, Result<Prepared, Failure>)>) -> Vec<Stored>,
 ) {
     let bar = progress_bar(ctx, items.len());
     let next = AtomicUsize::new(0);
@@ -512,7 +502,8 @@ fn capture_all<T: Sync>(
                     }
                 }
                 let n = ready.len() as u64;
-                on_batch(ws, ready);
+                // What the batch could not record is taken back at the end too.
+                refused.extend(on_batch(ws, ready));
                 if let Some(bar) = &bar {
                     bar.inc(n);
                 }
@@ -624,10 +615,11 @@ pub fn add_items(
                     .map(|p| record_in(w, p, title))
                     .collect::<Result<Vec<_>, _>>()
             });
+            let mut unrecorded = Vec::new();
             let mut recorded = match recorded {
                 Ok(r) => r.into_iter().map(Ok).collect::<Vec<_>>(),
                 Err(e) => {
-                    take_back_all(ws, &ready);
+                    unrecorded = ready.iter().flat_map(|p| p.stored()).collect();
                     let message = CliError::from(e).message;
                     ready.iter().map(|_| Err(message.clone())).collect()
                 }
@@ -651,6 +643,7 @@ pub fn add_items(
                 };
                 outcomes[i] = Some(outcome);
             }
+            unrecorded
         },
     );
     AddReport(outcomes.into_iter().flatten().collect())
@@ -1087,12 +1080,15 @@ fn recheck(ctx: &Context, args: RecheckArgs) -> Result<(), CliError> {
                     }
                 }
                 Err(e) => {
-                    let ready: Vec<&Prepared> =
-                        batch.iter().filter_map(|(_, r)| r.as_ref().ok()).collect();
-                    take_back_all(ws, &ready);
                     write_error.get_or_insert(e.into());
+                    return batch
+                        .iter()
+                        .filter_map(|(_, r)| r.as_ref().ok())
+                        .flat_map(Prepared::stored)
+                        .collect();
                 }
             }
+            Vec::new()
         },
     );
     if let Some(e) = write_error {
