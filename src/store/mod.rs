@@ -300,6 +300,23 @@ const DOCUMENT_COLUMNS: &str =
      t.id, t.sha256, t.chars, t.extractor, t.extractor_version, \
      (SELECT count(*) FROM claims c WHERE c.doc_id = d.id)";
 
+/// Runs `sql` and hands each row, as `read` makes it, to `f`: streaming, so a
+/// table of a million rows is never held at once. `f` may stop it with an error.
+fn for_each_row<T, E: From<StoreError>>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    read: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    mut f: impl FnMut(T) -> std::result::Result<(), E>,
+) -> std::result::Result<(), E> {
+    let mut stmt = conn.prepare(sql).map_err(StoreError::from)?;
+    let mut rows = stmt.query(params).map_err(StoreError::from)?;
+    while let Some(r) = rows.next().map_err(StoreError::from)? {
+        f(read(r).map_err(StoreError::from)?)?;
+    }
+    Ok(())
+}
+
 fn document_in(conn: &Connection, id: DocId) -> Result<Option<DocumentRow>> {
     let sql = format!(
         "SELECT {DOCUMENT_COLUMNS} FROM documents d JOIN texts t ON t.id = d.text_id WHERE d.id = ?1"
@@ -469,17 +486,16 @@ impl Store {
     pub fn for_each_claim<E: From<StoreError>>(
         &self,
         filter: &ClaimFilter,
-        mut f: impl FnMut(ClaimRow) -> std::result::Result<(), E>,
+        f: impl FnMut(ClaimRow) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let (sql, values) = claims_query(filter);
-        let mut stmt = self.conn.prepare(&sql).map_err(StoreError::from)?;
-        let mut rows = stmt
-            .query(rusqlite::params_from_iter(values))
-            .map_err(StoreError::from)?;
-        while let Some(r) = rows.next().map_err(StoreError::from)? {
-            f(claim_from_row(r).map_err(StoreError::from)?)?;
-        }
-        Ok(())
+        for_each_row(
+            &self.conn,
+            &sql,
+            rusqlite::params_from_iter(values),
+            claim_from_row,
+            f,
+        )
     }
 
     /// What SQLite plans to do for `sql`: one line per step, for the tests that
@@ -522,12 +538,9 @@ impl Store {
     /// Calls `f` on each row of the audit table, in claim order, streaming.
     pub fn for_each_audit_row<E: From<StoreError>>(
         &self,
-        mut f: impl FnMut(AuditRow) -> std::result::Result<(), E>,
+        f: impl FnMut(AuditRow) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
-        let mut stmt = self
-            .conn
-            .prepare(
-                "SELECT c.id, c.text, c.status,
+        let sql = "SELECT c.id, c.text, c.status,
                 (SELECT count(*) FROM evidence e WHERE e.claim_id = c.id AND e.stance = 'supports'),
                 (SELECT count(*) FROM evidence e WHERE e.claim_id = c.id AND e.stance = 'disputes'),
                 (SELECT count(*) FROM evidence e WHERE e.claim_id = c.id AND e.stance = 'context'),
@@ -542,9 +555,7 @@ impl Store {
              LEFT JOIN reviews r ON r.id = (
                 SELECT id FROM reviews WHERE claim_id = c.id AND state IN ('pending', 'confirmed')
                 ORDER BY id DESC LIMIT 1)
-             ORDER BY c.id",
-            )
-            .map_err(StoreError::from)?;
+             ORDER BY c.id";
         let audit_row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<AuditRow> {
             let checks: Option<String> = r.get(7)?;
             Ok(AuditRow {
@@ -563,11 +574,7 @@ impl Store {
                 changed_by: r.get(12)?,
             })
         };
-        let mut rows = stmt.query([]).map_err(StoreError::from)?;
-        while let Some(r) = rows.next().map_err(StoreError::from)? {
-            f(audit_row(r).map_err(StoreError::from)?)?;
-        }
-        Ok(())
+        for_each_row(&self.conn, sql, [], audit_row, f)
     }
 
     /// Events about one subject (`C1`, `D1`, a config key), oldest first. A
@@ -582,15 +589,10 @@ impl Store {
     /// Calls `f` on every event in `seq` order, streaming.
     pub fn for_each_event<E: From<StoreError>>(
         &self,
-        mut f: impl FnMut(Event) -> std::result::Result<(), E>,
+        f: impl FnMut(Event) -> std::result::Result<(), E>,
     ) -> std::result::Result<(), E> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY seq");
-        let mut stmt = self.conn.prepare(&sql).map_err(StoreError::from)?;
-        let mut rows = stmt.query([]).map_err(StoreError::from)?;
-        while let Some(r) = rows.next().map_err(StoreError::from)? {
-            f(event_from_row(r).map_err(StoreError::from)?)?;
-        }
-        Ok(())
+        for_each_row(&self.conn, &sql, [], event_from_row, f)
     }
 
     /// Calls `f` on the chain hash of each of the first `limit` events (all if
