@@ -206,29 +206,16 @@ struct Normalized {
 impl Text<'static> {
     /// A text that owns its string, to be kept while many quotes are anchored in it.
     pub fn owned(text: String) -> Self {
-        let mut t = Text::new("");
-        t.text = std::borrow::Cow::Owned(text);
-        t.index_chars();
-        t
+        Text::from_cow(std::borrow::Cow::Owned(text))
     }
 }
 
 impl<'a> Text<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut t = Text {
-            text: std::borrow::Cow::Borrowed(text),
-            finder: Finder::default(),
-            checkpoints: Vec::new(),
-            chars: 0,
-            normalized: std::cell::OnceCell::new(),
-            dehyphenated: std::cell::OnceCell::new(),
-        };
-        t.index_chars();
-        t
+        Text::from_cow(std::borrow::Cow::Borrowed(text))
     }
 
-    fn index_chars(&mut self) {
-        let text = &self.text;
+    fn from_cow(text: std::borrow::Cow<'a, str>) -> Self {
         let mut checkpoints = Vec::with_capacity(text.len() / STRIDE + 1);
         let mut chars = 0;
         for (i, (b, _)) in text.char_indices().enumerate() {
@@ -237,8 +224,14 @@ impl<'a> Text<'a> {
             }
             chars = i + 1;
         }
-        self.checkpoints = checkpoints;
-        self.chars = chars;
+        Text {
+            text,
+            finder: Finder::default(),
+            checkpoints,
+            chars,
+            normalized: std::cell::OnceCell::new(),
+            dehyphenated: std::cell::OnceCell::new(),
+        }
     }
 
     pub fn as_str(&self) -> &str {
