@@ -113,6 +113,16 @@ fn parse_prefixed(s: &str, prefix: char) -> Option<i64> {
     digits.parse::<i64>().ok().filter(|n| *n > 0)
 }
 
+/// The subject of an event about a run of claims (a `claim.import` batch):
+/// `C1..C1000`, or just `C7` for one claim.
+pub fn claim_range(ids: &[impl fmt::Display]) -> String {
+    match ids {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [first, .., last] => format!("{first}..{last}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,5 +162,12 @@ mod tests {
             msg,
             "`S1` is not a document id (expected D followed by a number, like D1)"
         );
+    }
+
+    #[test]
+    fn a_run_of_claims_is_named_by_its_ends() {
+        assert_eq!(claim_range(&[ClaimId(7)]), "C7");
+        assert_eq!(claim_range(&[ClaimId(1), ClaimId(2), ClaimId(3)]), "C1..C3");
+        assert_eq!(claim_range(&[] as &[ClaimId]), "");
     }
 }

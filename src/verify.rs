@@ -176,11 +176,7 @@ pub fn verify(ws: &Workspace) -> Result<Report, StoreError> {
                     .map(Vec::as_slice)
                     .unwrap_or_default();
                 let ids: Vec<String> = entries.iter().map(|c| format!("C{}", c["id"])).collect();
-                let named = match (ids.first(), ids.last()) {
-                    (Some(first), Some(last)) if first != last => format!("{first}..{last}"),
-                    (Some(only), _) => only.clone(),
-                    _ => String::new(),
-                };
+                let named = crate::ids::claim_range(&ids);
                 if named != e.subject {
                     replay_problems.push(Problem::new(
                         "import-subject",
@@ -469,7 +465,7 @@ fn logged(
 
 /// A claim as its events describe it. Fields are kept as digests (the first 16
 /// bytes of SHA-256 over their canonical JSON), not as values: a replay holds one
-/// of these for every claim at once, 48 bytes of digests where whole texts,
+/// of these for every claim at once, 64 bytes of digests where whole texts,
 /// anchors and tag lists would take several hundred.
 struct ClaimState {
     text: Digest,

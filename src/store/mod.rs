@@ -843,11 +843,7 @@ impl Writer<'_> {
                                "tags": c.tags}),
             );
         }
-        let subject = match (ids.first(), ids.last()) {
-            (Some(first), Some(last)) if first != last => format!("{first}..{last}"),
-            (Some(only), _) => only.to_string(),
-            _ => unreachable!("claims is not empty"),
-        };
+        let subject = crate::ids::claim_range(&ids);
         self.event("claim.import", &subject, json!({ "claims": logged }))?;
         Ok(ids)
     }
